@@ -1,0 +1,50 @@
+# Two commands do all setup: `make run` and `make test`.
+SHELL := /bin/bash
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HASH := $(shell sha1sum pyproject.toml | cut -c1-12)
+STAMP := $(VENV)/.installed-$(HASH)
+DEV_STAMP := $(VENV)/.installed-dev-$(HASH)
+PORT ?= 8501
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test setup setup-dev index lint pytest bench clean
+
+run: setup index
+	$(BIN)/streamlit run streamlit_app.py --server.headless true --server.port $(PORT) \
+		--browser.gatherUsageStats false
+
+test: setup-dev lint pytest
+
+setup: $(STAMP)
+setup-dev: $(DEV_STAMP)
+
+$(VENV)/bin/python:
+	$(PY) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -e .
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@ $(STAMP)
+
+index: setup
+	$(BIN)/mocksim index
+
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+pytest: setup-dev
+	bash scripts/test-services.sh $(BIN)/pytest
+
+bench: setup-dev
+	for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache artifacts

@@ -1,0 +1,48 @@
+"""The `mocksim` command line. Errors are translated here, once: a message, a hint, an exit code."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from simulator.cli.admin import register as register_admin
+from simulator.cli.questions import app as questions_app
+from simulator.errors import MocksimError
+
+app = typer.Typer(
+    name="mocksim",
+    help="mocksim: a mock-interview simulator for backend engineers. Offline by default.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+register_admin(app)
+app.add_typer(questions_app, name="questions")
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        result = app(args=argv, standalone_mode=False, prog_name="mocksim")
+    except MocksimError as err:
+        typer.echo(f"error: {err.message}", err=True)
+        if err.hint:
+            typer.echo(f"  → {err.hint}", err=True)
+        code = err.exit_code
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        typer.echo("aborted", err=True)
+        code = 130
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        code = 130
+    else:
+        code = result if isinstance(result, int) else 0
+    if argv is None:
+        sys.exit(code)
+    return code

@@ -1,0 +1,43 @@
+"""A practice session and its turns."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import Field
+
+from simulator.contracts.base import Strict
+from simulator.contracts.question import Round, Seniority
+from simulator.contracts.scorecard import Scorecard
+
+TurnKind = Literal["answer", "clarification", "hint", "skip", "command"]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Turn(Strict):
+    index: int = Field(ge=0)
+    question_id: str | None = None
+    asked: str = Field(description="what the interviewer asked: a question or a follow-up")
+    kind: TurnKind = "answer"
+    answer: str = ""
+    reply: str | None = Field(default=None, description="interviewer's reply to a clarification or hint")
+    submitted_at: datetime = Field(default_factory=_now)
+    scorecard: Scorecard | None = None
+
+
+class Session(Strict):
+    id: str
+    owner: str = "local"
+    rounds: list[Round] = Field(min_length=1)
+    minutes: int = Field(default=45, ge=5, le=240)
+    seniority: Seniority = "mid"
+    job_description: str | None = None
+    backend: str = "offline"
+    model: str | None = None
+    status: Literal["active", "finished", "abandoned"] = "active"
+    created_at: datetime = Field(default_factory=_now)
+    turns: list[Turn] = Field(default_factory=list)

@@ -1,0 +1,73 @@
+"""Wiring: build the long-lived objects (corpus, rubrics, embedder, index, bank) from settings, once."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+from simulator.bank import QuestionBank
+from simulator.contracts import Question, Rubric
+from simulator.embeddings import Embedder, get_embedder
+from simulator.errors import DataFileError
+from simulator.loaders import check_rubric_refs, load_questions, load_rubrics
+from simulator.retrieval import QuestionIndex
+from simulator.settings import Settings, get_settings
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Runtime:
+    """Everything that is expensive to build; one per process (the UI keeps it in st.cache_resource)."""
+
+    settings: Settings
+    embedder_override: Embedder | None = None
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        self._bank: QuestionBank | None = None
+
+    @cached_property
+    def questions(self) -> list[Question]:
+        return load_questions(self.settings.corpus_dir, self.settings.resources)
+
+    @cached_property
+    def rubrics(self) -> dict[str, Rubric]:
+        rubrics = load_rubrics(self.settings.rubrics_dir, self.settings.resources)
+        problems = check_rubric_refs(self.questions, rubrics) if self.settings.corpus_dir.exists() else []
+        if problems:
+            raise DataFileError(problems)
+        return rubrics
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        return self.embedder_override or get_embedder(self.settings.embedder)
+
+    @cached_property
+    def index(self) -> QuestionIndex:
+        return QuestionIndex(self.settings, self.embedder)
+
+    def ensure_index(self, progress: Progress | None = None, force: bool = False) -> bool:
+        """Build the index when it is missing or stale. Returns True when it was built."""
+        return self.index.build(self.questions, progress=progress, force=force)
+
+    def bank(self, progress: Progress | None = None) -> QuestionBank:
+        with self._lock:
+            if self._bank is None:
+                self.ensure_index(progress)
+                self._bank = QuestionBank(self.questions, self.index)
+            return self._bank
+
+
+_default: Runtime | None = None
+_default_lock = threading.Lock()
+
+
+def get_runtime() -> Runtime:
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Runtime(get_settings())
+        return _default

@@ -1,0 +1,80 @@
+"""Question bank: search, filter by round/topic/difficulty, read a question in full."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from simulator.contracts import Question
+from simulator.contracts.question import ROUNDS
+from simulator.errors import MocksimError
+from simulator.ui.resources import bank, show_error
+
+ANY = "any"
+MAX_QUERY = 500
+
+
+def _detail(q: Question) -> None:
+    st.markdown(f"**{q.prompt}**")
+    st.caption(f"{q.round} · {q.difficulty} · {q.seniority} · topics: {', '.join(q.topics)}")
+    st.markdown("**Key points a strong answer covers**\n" + "\n".join(f"- {p}" for p in q.key_points))
+    st.markdown("**Follow-ups you may get**\n" + "\n".join(f"- {f.text}" for f in q.follow_ups))
+    st.markdown("**Pitfalls**\n" + "\n".join(f"- {p}" for p in q.pitfalls))
+    if q.clarifications:
+        st.markdown(
+            "**If you ask…**\n" + "\n".join(f"- *{k}*: {v}" for k, v in q.clarifications.items())
+        )
+    if q.coding:
+        c = q.coding
+        st.markdown(
+            f"**Approach**\n- brute force: {c.brute_force}\n- optimal: {c.optimal}\n"
+            f"- complexity: {c.complexity}\n- edge cases: {'; '.join(c.edge_cases)}\n"
+            f"- tests: {'; '.join(c.test_cases)}"
+        )
+    if q.design:
+        d = q.design
+        st.markdown(
+            "\n".join(
+                f"- **{label}**: {'; '.join(items)}"
+                for label, items in [
+                    ("Requirements", d.functional_requirements), ("Entities / APIs", d.entities_apis),
+                    ("Components", d.components), ("Deep dives", d.deep_dives),
+                    ("Failure modes", d.failure_modes), ("Monitoring", d.monitoring),
+                ]
+            )
+        )
+    with st.expander("Reference answer"):
+        st.write(q.reference_answer)
+
+
+def render() -> None:
+    st.title("📚 Question bank")
+    try:
+        qb = bank()
+    except MocksimError as err:
+        show_error(err)
+        return
+    cols = st.columns([3, 1, 1, 1])
+    text = cols[0].text_input("Search", key="bank_query", placeholder="e.g. idempotent payment retries")
+    rnd = cols[1].selectbox("Round", [ANY, *ROUNDS], key="bank_round")
+    diff = cols[2].selectbox("Difficulty", [ANY, "easy", "medium", "hard"], key="bank_difficulty")
+    topic = cols[3].selectbox("Topic", [ANY, *qb.topics()], key="bank_topic")
+    round_ = None if rnd == ANY else rnd
+    if len(text) > MAX_QUERY:
+        st.warning(f"Your search is {len(text):,} characters; only the first {MAX_QUERY} are used.")
+        text = text[:MAX_QUERY]
+    try:
+        if text.strip():
+            found = [q for q, _ in qb.search(text, round=round_, limit=50)]
+        else:
+            found = qb.filter(round=round_)
+    except MocksimError as err:
+        show_error(err)
+        return
+    found = [q for q in found if (diff == ANY or q.difficulty == diff) and (topic == ANY or topic in q.topics)]
+    st.caption(f"{len(found)} questions" + (" (best matches first)" if text.strip() else ""))
+    if not found:
+        st.info("No question matches. Clear a filter or try other words.")
+        return
+    for q in found[:50]:
+        with st.expander(f"{q.id} · {q.round} · {q.difficulty} — {q.prompt[:90]}"):
+            _detail(q)

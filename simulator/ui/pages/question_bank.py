@@ -1,0 +1,3 @@
+from simulator.ui.bank_page import render
+
+render()

@@ -1,0 +1,91 @@
+"""Shared fixtures. No test reaches the internet: a guard refuses any socket that is not loopback."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from simulator.embeddings import FakeEmbedder, MiniLMEmbedder
+from simulator.runtime import Runtime
+from simulator.settings import PROJECT_ROOT, Settings
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+class NetworkBlocked(RuntimeError):
+    pass
+
+
+def _allowed(sock: socket.socket, address: object) -> bool:
+    if sock.family == socket.AF_UNIX:
+        return True
+    host = address[0] if isinstance(address, tuple) else address
+    if host in ("localhost",):
+        return True
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _guarded_connect(self: socket.socket, address: object) -> None:
+    if not _allowed(self, address):
+        raise NetworkBlocked(f"test tried to reach {address!r}: only loopback is allowed")
+    return _real_connect(self, address)  # type: ignore[arg-type]
+
+
+def _guarded_connect_ex(self: socket.socket, address: object) -> int:
+    if not _allowed(self, address):
+        raise NetworkBlocked(f"test tried to reach {address!r}: only loopback is allowed")
+    return _real_connect_ex(self, address)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No test reads the developer's ~/.mocksim, keys or servers."""
+    for var in ("OPENAI_API_KEY", "CHROMA_HOST", "CHROMA_PORT", "DATABASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    for var in list(__import__("os").environ):
+        if var.startswith("MOCKSIM_"):
+            monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("MOCKSIM_HOME", str(tmp_path_factory.mktemp("home")))
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path_factory.mktemp("tiktoken")))
+    from simulator import runtime, settings
+
+    settings.get_settings.cache_clear()
+    monkeypatch.setattr(runtime, "_default", None)
+
+
+@pytest.fixture
+def fake_settings(tmp_path: Path) -> Settings:
+    return Settings(home=tmp_path / "home", resources=PROJECT_ROOT, embedder="fake")
+
+
+@pytest.fixture
+def fake_runtime(fake_settings: Settings) -> Runtime:
+    return Runtime(fake_settings, embedder_override=FakeEmbedder())
+
+
+@pytest.fixture(scope="session")
+def minilm() -> MiniLMEmbedder:
+    return MiniLMEmbedder()
+
+
+@pytest.fixture(scope="session")
+def minilm_runtime(tmp_path_factory: pytest.TempPathFactory, minilm: MiniLMEmbedder) -> Iterator[Runtime]:
+    """A runtime over the real corpus with the real MiniLM model; the index is built once per test run."""
+    home = tmp_path_factory.mktemp("minilm-home")
+    rt = Runtime(Settings(home=home, resources=PROJECT_ROOT, embedder="minilm"), embedder_override=minilm)
+    rt.ensure_index()
+    yield rt
