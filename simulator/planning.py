@@ -48,7 +48,7 @@ def parse_rounds(text: str | None) -> list[Round]:
         if part not in ROUNDS:
             raise InputError(f"unknown round '{part}'", f"choose from: {', '.join(ROUNDS)}")
         if part not in rounds:
-            rounds.append(part)  # type: ignore[arg-type]
+            rounds.append(part)
     if not rounds:
         raise InputError("no rounds given", f"choose from: {', '.join(ROUNDS)}")
     return rounds
@@ -71,8 +71,12 @@ def plan_loop(
     for r in rounds:
         n = max(1, int(share // MINUTES_PER_QUESTION[r]))
         picks = bank.pick(
-            r, topics=jd_topics, seniority=seniority, job_description=job_description,
-            exclude_ids=exclude_ids, n=n,
+            r,
+            topics=jd_topics,
+            seniority=seniority,
+            job_description=job_description,
+            exclude_ids=exclude_ids,
+            n=n,
         )
         plan.append(PlannedRound(r, int(round(share)), picks))
     return plan

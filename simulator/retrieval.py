@@ -41,9 +41,7 @@ def make_client(settings: Settings) -> Any:
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     try:
         if settings.chroma_host:
-            return chromadb.HttpClient(
-                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
-            )
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
         settings.chroma_path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
     except (ValueError, OSError, ConnectionError) as exc:
@@ -120,8 +118,12 @@ class QuestionIndex:
                 embeddings=[v for v in vectors],
                 documents=[q.prompt for q in chunk],
                 metadatas=[
-                    {"round": q.round, "difficulty": q.difficulty, "seniority": q.seniority,
-                     "topics": ",".join(q.topics)}
+                    {
+                        "round": q.round,
+                        "difficulty": q.difficulty,
+                        "seniority": q.seniority,
+                        "topics": ",".join(q.topics),
+                    }
                     for q in chunk
                 ],
             )
@@ -138,9 +140,7 @@ class QuestionIndex:
                 raise IndexError_("the question index has not been built", "run `mocksim index`")
         return self._collection
 
-    def query_vector(
-        self, vector: np.ndarray, limit: int = 10, where: dict[str, Any] | None = None
-    ) -> list[Hit]:
+    def query_vector(self, vector: np.ndarray, limit: int = 10, where: dict[str, Any] | None = None) -> list[Hit]:
         col = self.collection()
         count = col.count()
         if count == 0:

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from simulator.bank import QuestionBank
 from simulator.contracts import Question, Rubric
@@ -14,6 +15,9 @@ from simulator.errors import DataFileError
 from simulator.loaders import check_rubric_refs, load_questions, load_rubrics
 from simulator.retrieval import QuestionIndex
 from simulator.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from simulator.scoring import Scorer
 
 Progress = Callable[[int, int], None]
 
@@ -34,6 +38,10 @@ class Runtime:
         return load_questions(self.settings.corpus_dir, self.settings.resources)
 
     @cached_property
+    def question_map(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    @cached_property
     def rubrics(self) -> dict[str, Rubric]:
         rubrics = load_rubrics(self.settings.rubrics_dir, self.settings.resources)
         problems = check_rubric_refs(self.questions, rubrics) if self.settings.corpus_dir.exists() else []
@@ -52,6 +60,14 @@ class Runtime:
     def ensure_index(self, progress: Progress | None = None, force: bool = False) -> bool:
         """Build the index when it is missing or stale. Returns True when it was built."""
         return self.index.build(self.questions, progress=progress, force=force)
+
+    @cached_property
+    def scorer(self) -> Scorer:
+        from simulator.scoring import Scorer
+        from simulator.scoring.encoder import FakeEncoder, MiniLMEncoder
+
+        encoder = FakeEncoder() if self.embedder.name == "fake" else MiniLMEncoder()
+        return Scorer(self.rubrics, self.settings.rubrics_dir, encoder, cache_dir=self.settings.home / "cache")
 
     def bank(self, progress: Progress | None = None) -> QuestionBank:
         with self._lock:

@@ -27,9 +27,7 @@ def _mask_url(url: str) -> str:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="MOCKSIM_", env_file=".env", extra="ignore", populate_by_name=True
-    )
+    model_config = SettingsConfigDict(env_prefix="MOCKSIM_", env_file=".env", extra="ignore", populate_by_name=True)
 
     home: Path = Field(default=Path("~/.mocksim"), description="data dir: index, database, logs")
     resources: Path = Field(default=PROJECT_ROOT, description="where corpus/, rubrics/, prompts/ live")
@@ -37,7 +35,9 @@ class Settings(BaseSettings):
     embedder: Literal["minilm", "fake"] = "minilm"
     backend: str = Field(default="offline", description="offline | openai | fake")
 
-    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1")
+    llm_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1"
+    )
     llm_model: str = "gpt-4o-mini"
     llm_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("MOCKSIM_LLM_API_KEY", "OPENAI_API_KEY")

@@ -79,8 +79,19 @@ def test_questions_search_show_and_bad_input(capsys: Capture) -> None:
 def test_plan_from_a_job_description(capsys: Capture, tmp_path: Path) -> None:
     jd = tmp_path / "jd.txt"
     jd.write_text("Senior backend engineer. You will build event-driven payment services on Kafka.")
-    code, out, _ = run(capsys, "questions", "plan", "--jd-file", str(jd), "--rounds", "technical,behavioral",
-                       "--minutes", "40", "--format", "json")
+    code, out, _ = run(
+        capsys,
+        "questions",
+        "plan",
+        "--jd-file",
+        str(jd),
+        "--rounds",
+        "technical,behavioral",
+        "--minutes",
+        "40",
+        "--format",
+        "json",
+    )
     assert code == 0
     plan = json.loads(out)
     assert [r["round"] for r in plan["rounds"]] == ["technical", "behavioral"]

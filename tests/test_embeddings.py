@@ -15,9 +15,13 @@ def test_fake_embedder_is_deterministic_and_meaningful() -> None:
 
 
 def test_minilm_loads_from_the_wheel_offline(minilm: MiniLMEmbedder) -> None:
-    v = minilm.embed(["How do you make a payment endpoint idempotent?",
-                      "Making POST /payments safe to retry with idempotency keys",
-                      "My favourite pizza topping is mushrooms"])
+    v = minilm.embed(
+        [
+            "How do you make a payment endpoint idempotent?",
+            "Making POST /payments safe to retry with idempotency keys",
+            "My favourite pizza topping is mushrooms",
+        ]
+    )
     assert v.shape == (3, 384)
     assert float(v[0] @ v[1]) > float(v[0] @ v[2]) + 0.3
 

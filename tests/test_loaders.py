@@ -132,4 +132,11 @@ def test_cli_reports_bad_corpus_without_traceback(
 def test_real_corpus_and_rubrics_load() -> None:
     questions = load_questions(PROJECT_ROOT / "corpus" / "questions", PROJECT_ROOT)
     rubrics = load_rubrics(PROJECT_ROOT / "rubrics", PROJECT_ROOT)
-    assert questions and set(rubrics) == {"star", "specificity", "tradeoffs", "system_design", "coding_talk", "coverage"}
+    assert questions and set(rubrics) == {
+        "star",
+        "specificity",
+        "tradeoffs",
+        "system_design",
+        "coding_talk",
+        "coverage",
+    }

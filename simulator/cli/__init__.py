@@ -9,6 +9,7 @@ import typer
 
 from simulator.cli.admin import register as register_admin
 from simulator.cli.questions import app as questions_app
+from simulator.cli.score import score
 from simulator.errors import MocksimError
 
 app = typer.Typer(
@@ -20,6 +21,7 @@ app = typer.Typer(
 )
 register_admin(app)
 app.add_typer(questions_app, name="questions")
+app.command("score")(score)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -81,14 +81,24 @@ def render_question(q: Question) -> str:
         out += [f"  - {k}: {v}" for k, v in q.clarifications.items()]
     if q.coding:
         c = q.coding
-        out += ["Approach:", f"  brute force: {c.brute_force}", f"  optimal: {c.optimal}",
-                f"  complexity: {c.complexity}", "  edge cases: " + "; ".join(c.edge_cases),
-                "  tests: " + "; ".join(c.test_cases)]
+        out += [
+            "Approach:",
+            f"  brute force: {c.brute_force}",
+            f"  optimal: {c.optimal}",
+            f"  complexity: {c.complexity}",
+            "  edge cases: " + "; ".join(c.edge_cases),
+            "  tests: " + "; ".join(c.test_cases),
+        ]
     if q.design:
         d = q.design
-        for label, items in [("Requirements", d.functional_requirements), ("Entities / APIs", d.entities_apis),
-                             ("Components", d.components), ("Deep dives", d.deep_dives),
-                             ("Failure modes", d.failure_modes), ("Monitoring", d.monitoring)]:
+        for label, items in [
+            ("Requirements", d.functional_requirements),
+            ("Entities / APIs", d.entities_apis),
+            ("Components", d.components),
+            ("Deep dives", d.deep_dives),
+            ("Failure modes", d.failure_modes),
+            ("Monitoring", d.monitoring),
+        ]:
             out.append(f"{label}: " + "; ".join(items))
     out += ["", "Reference answer:", textwrap.fill(q.reference_answer, 100), f"Rubrics: {', '.join(q.rubrics)}"]
     return "\n".join(out)
@@ -126,15 +136,27 @@ def plan(
     bank = get_runtime().bank()
     planned = plan_loop(bank, jd, parse_rounds(rounds), minutes=minutes, seniority=seniority)
     if fmt is TextOrJson.json:
-        emit_json({
-            "minutes": minutes,
-            "rounds": [
-                {"round": p.round, "minutes": p.minutes,
-                 "questions": [{"id": k.question.id, "prompt": k.question.prompt, "why": k.reasons,
-                                "score": round_(k.score)} for k in p.picks]}
-                for p in planned
-            ],
-        })
+        emit_json(
+            {
+                "minutes": minutes,
+                "rounds": [
+                    {
+                        "round": p.round,
+                        "minutes": p.minutes,
+                        "questions": [
+                            {
+                                "id": k.question.id,
+                                "prompt": k.question.prompt,
+                                "why": k.reasons,
+                                "score": round_(k.score),
+                            }
+                            for k in p.picks
+                        ],
+                    }
+                    for p in planned
+                ],
+            }
+        )
         return
     for p in planned:
         typer.echo(f"== {p.round} (~{p.minutes} min)")

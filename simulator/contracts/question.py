@@ -22,9 +22,7 @@ class FollowUp(Strict):
 
     text: str = Field(min_length=8)
     key_point: int | None = Field(default=None, ge=0, description="0-based index into key_points")
-    criterion: str | None = Field(
-        default=None, pattern=r"^[a-z_]+\.[a-z_]+$", description="rubric_id.criterion_id"
-    )
+    criterion: str | None = Field(default=None, pattern=r"^[a-z_]+\.[a-z_]+$", description="rubric_id.criterion_id")
 
     @model_validator(mode="after")
     def _one_target(self) -> FollowUp:

@@ -46,6 +46,6 @@ class Scorecard(Strict):
                 }
                 for rid, r in self.rubrics.items()
             },
-            "coverage": None if self.coverage is None else round(self.coverage, 3),
+            "coverage": None if self.coverage is None else round(self.coverage, 4),
             "flags": self.flags,
         }

@@ -20,9 +20,7 @@ def _detail(q: Question) -> None:
     st.markdown("**Follow-ups you may get**\n" + "\n".join(f"- {f.text}" for f in q.follow_ups))
     st.markdown("**Pitfalls**\n" + "\n".join(f"- {p}" for p in q.pitfalls))
     if q.clarifications:
-        st.markdown(
-            "**If you ask…**\n" + "\n".join(f"- *{k}*: {v}" for k, v in q.clarifications.items())
-        )
+        st.markdown("**If you ask…**\n" + "\n".join(f"- *{k}*: {v}" for k, v in q.clarifications.items()))
     if q.coding:
         c = q.coding
         st.markdown(
@@ -36,9 +34,12 @@ def _detail(q: Question) -> None:
             "\n".join(
                 f"- **{label}**: {'; '.join(items)}"
                 for label, items in [
-                    ("Requirements", d.functional_requirements), ("Entities / APIs", d.entities_apis),
-                    ("Components", d.components), ("Deep dives", d.deep_dives),
-                    ("Failure modes", d.failure_modes), ("Monitoring", d.monitoring),
+                    ("Requirements", d.functional_requirements),
+                    ("Entities / APIs", d.entities_apis),
+                    ("Components", d.components),
+                    ("Deep dives", d.deep_dives),
+                    ("Failure modes", d.failure_modes),
+                    ("Monitoring", d.monitoring),
                 ]
             )
         )

@@ -1,0 +1,50 @@
+"""Shared helpers for benchmark scripts (each prints one JSON object)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "benchmarks"
+sys.path.insert(0, str(ROOT))
+
+
+def mohler_rows() -> list[dict[str, Any]]:
+    path = SHARED / "mohler" / "mohler.jsonl"
+    if not path.exists():
+        raise SystemExit(json.dumps({"error": f"benchmark data not found at {path}"}))
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def pairwise_accuracy(rows: list[dict[str, Any]], scores: list[float], min_gap: float = 1.0) -> float:
+    """Within-question pairs whose gold grades differ by >= min_gap; right when ordered the same (ties: half)."""
+    by_q: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        by_q[r["id"].split("#")[0]].append(i)
+    right = total = 0.0
+    for idx in by_q.values():
+        for i, j in itertools.combinations(idx, 2):
+            gap = rows[i]["gold"] - rows[j]["gold"]
+            if abs(gap) < min_gap:
+                continue
+            total += 1
+            d = (scores[i] - scores[j]) * gap
+            right += 1.0 if d > 0 else 0.5 if d == 0 else 0.0
+    return right / total if total else 0.0
+
+
+def spearman(a: list[float], b: list[float]) -> float:
+    from scipy.stats import spearmanr
+
+    return float(spearmanr(a, b).statistic)
+
+
+def pearson(a: list[float], b: list[float]) -> float:
+    from scipy.stats import pearsonr
+
+    return float(pearsonr(a, b).statistic)

@@ -1,0 +1,101 @@
+"""Cue phrases and the technology lexicon, loaded from `rubrics/lexicon/*.yaml` and compiled once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from simulator.errors import DataFileError
+from simulator.loaders import read_yaml
+
+REGEX_LISTS = {"before_after", "injection_patterns"}
+REQUIRED = (
+    "first_person_singular",
+    "first_person_plural",
+    "action_verbs",
+    "vague_claims",
+    "platitudes",
+    "alternatives",
+    "costs",
+    "justification",
+    "failure_handling",
+    "result_cues",
+    "before_after",
+    "units",
+    "design_requirements",
+    "design_estimation",
+    "design_data_api",
+    "design_components",
+    "design_deep_dive",
+    "design_reliability",
+    "design_security",
+    "code_clarify",
+    "code_brute_force",
+    "code_optimised",
+    "code_complexity",
+    "code_edge_cases",
+    "code_testing",
+    "code_narration",
+    "injection_patterns",
+)
+
+
+def _phrase_pattern(phrases: list[str], regex: bool = False) -> re.Pattern[str]:
+    parts = []
+    for p in sorted({str(x).lower() for x in phrases}, key=len, reverse=True):
+        body = p if regex or ".{" in p else re.escape(p)
+        left = r"(?<![a-z0-9])" if p[:1].isalnum() else ""
+        right = r"(?![a-z0-9])" if p[-1:].isalnum() or p.endswith(")") else ""
+        parts.append(left + body + right)
+    return re.compile("|".join(parts) or r"(?!x)x")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    cues: dict[str, re.Pattern[str]]
+    injection: tuple[re.Pattern[str], ...]
+    tech: re.Pattern[str]
+    tech_canonical: dict[str, str]
+
+    def find(self, name: str, text_lower: str) -> list[str]:
+        return [m.group(0) for m in self.cues[name].finditer(text_lower)]
+
+    def has(self, name: str, text_lower: str) -> bool:
+        return self.cues[name].search(text_lower) is not None
+
+    def tech_terms(self, text: str) -> list[str]:
+        """Distinct named technologies/techniques in `text`, in canonical spelling."""
+        seen: dict[str, str] = {}
+        for m in self.tech.finditer(text.lower()):
+            key = m.group(0)
+            seen.setdefault(self.tech_canonical.get(key, key), key)
+        return list(seen)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(rubrics_dir: Path) -> Lexicon:
+    cues_raw = read_yaml(rubrics_dir / "lexicon" / "cues.yaml", rubrics_dir.parent)
+    tech_raw = read_yaml(rubrics_dir / "lexicon" / "tech_terms.yaml", rubrics_dir.parent)
+    problems = []
+    if not isinstance(cues_raw, dict):
+        problems.append("rubrics/lexicon/cues.yaml: expected a mapping of cue lists")
+        cues_raw = {}
+    missing = [k for k in REQUIRED if not isinstance(cues_raw.get(k), list) or not cues_raw.get(k)]
+    if missing:
+        problems.append(f"rubrics/lexicon/cues.yaml: missing or empty lists: {', '.join(missing)}")
+    terms_by_cat = tech_raw.get("terms") if isinstance(tech_raw, dict) else None
+    if not isinstance(terms_by_cat, dict) or not all(isinstance(v, list) for v in terms_by_cat.values()):
+        problems.append("rubrics/lexicon/tech_terms.yaml: expected 'terms:' mapping categories to lists")
+        terms_by_cat = {}
+    if problems:
+        raise DataFileError(problems)
+    try:
+        cues = {k: _phrase_pattern(v, regex=k in REGEX_LISTS) for k, v in cues_raw.items() if k in REQUIRED}
+        injection = tuple(re.compile(p, re.I | re.M) for p in cues_raw["injection_patterns"])
+    except re.error as exc:
+        raise DataFileError([f"rubrics/lexicon/cues.yaml: a pattern does not compile: {exc}"]) from exc
+    terms = [str(t) for items in terms_by_cat.values() for t in items]
+    canonical = {t.lower(): t for t in terms}
+    return Lexicon(cues, injection, _phrase_pattern(terms), canonical)

@@ -1,0 +1,182 @@
+"""The offline scorer: answer in, typed Scorecard out. Levels come from signals; totals are computed here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from simulator.contracts import Criterion, CriterionScore, Question, Rubric, RubricScore, Scorecard
+from simulator.errors import DataFileError, InputError
+from simulator.scoring import coverage as cov
+from simulator.scoring.analysis import Analysis, CoverageResult, CoveredPoint, analyse
+from simulator.scoring.calibration import load_calibration
+from simulator.scoring.encoder import Encoder
+from simulator.scoring.forms import rubrics_for
+from simulator.scoring.injection import FLAG as INJECTION_FLAG
+from simulator.scoring.injection import screen
+from simulator.scoring.levels import Signal
+from simulator.scoring.lexicon import load_lexicon
+from simulator.scoring.registry import SIGNALS
+from simulator.scoring.star_model import StarClassifier
+from simulator.scoring.text import split_sentences
+from simulator.tokens import encoding_for
+
+MAX_ANSWER_TOKENS = 3000
+
+
+@dataclass
+class Item:
+    """One answer to score. Either `question` (from the bank) or `question_text` (free text)."""
+
+    answer: str
+    question: Question | None = None
+    question_text: str | None = None
+    round: str | None = None
+    reference: str | None = None
+
+
+def overall_from(rubrics: dict[str, RubricScore]) -> int:
+    if not rubrics:
+        return 0
+    mean = float(np.mean([r.score for r in rubrics.values()]))
+    return int(round((mean - 1.0) / 4.0 * 100))
+
+
+def rubric_score(rubric: Rubric, levels: dict[str, CriterionScore]) -> float:
+    total = sum(c.weight for c in rubric.criteria)
+    return sum(c.weight * levels[c.id].level for c in rubric.criteria) / total
+
+
+class Scorer:
+    def __init__(
+        self,
+        rubrics: dict[str, Rubric],
+        rubrics_dir: Path,
+        encoder: Encoder,
+        cache_dir: Path | None = None,
+        max_tokens: int = MAX_ANSWER_TOKENS,
+    ) -> None:
+        self.rubrics = rubrics
+        self.encoder = encoder
+        self.lex = load_lexicon(rubrics_dir)
+        self.calibration = load_calibration(rubrics_dir)
+        self.star = StarClassifier(encoder, self.lex, rubrics_dir, cache_dir)
+        self.max_tokens = max_tokens
+        unknown = [
+            f"rubrics/{r.id}.yaml: criterion '{c.id}': signals: unknown signal '{s}'"
+            for r in rubrics.values()
+            for c in r.criteria
+            for s in c.signals
+            if s not in SIGNALS
+        ]
+        if unknown:
+            raise DataFileError(unknown, f"known signals: {', '.join(sorted(SIGNALS))}")
+
+    # ------------------------------------------------------------------ public
+    def score(
+        self,
+        answer: str,
+        question: Question | None = None,
+        question_text: str | None = None,
+        round: str | None = None,
+        reference: str | None = None,
+    ) -> Scorecard:
+        return self.score_many([Item(answer, question, question_text, round, reference)])[0]
+
+    def score_many(self, items: Sequence[Item]) -> list[Scorecard]:
+        """Score a batch; every sentence is encoded in one pass first, so the model runs once."""
+        prepared = [self._prepare(it) for it in items]
+        texts: list[str] = []
+        for it, (text, _, _) in zip(items, prepared, strict=True):
+            texts += [s.text[:2000] for s in split_sentences(text)]
+            ref = it.reference or (it.question.reference_answer if it.question else None)
+            if ref:
+                texts += [s.text[:2000] for s in split_sentences(ref)]
+            if it.question:
+                texts += it.question.key_points
+        if texts:
+            self.encoder.encode(list(dict.fromkeys(texts)))
+        return [self._score(it, *p) for it, p in zip(items, prepared, strict=True)]
+
+    # ----------------------------------------------------------------- private
+    def _prepare(self, it: Item) -> tuple[str, list[str], list[str]]:
+        if it.question is None and not (it.question_text or "").strip():
+            raise InputError("no question given", "pass --question-id or --question-text")
+        flags: list[str] = []
+        notices: list[str] = []
+        screened = screen(it.answer or "", self.lex)
+        if screened.flagged:
+            flags.append(INJECTION_FLAG)
+            notices.append(f"{len(screened.removed)} passage(s) addressed to the grader were ignored")
+        counter = encoding_for(None)
+        text, cut = counter.truncate(screened.text, self.max_tokens)
+        if cut:
+            flags.append("truncated")
+            notices.append(f"the answer was cut to its first {self.max_tokens} tokens for scoring")
+        return text, flags, notices
+
+    def _plan(self, it: Item) -> tuple[str, list[str], str | None, str]:
+        if it.question is not None:
+            q = it.question
+            return q.round, list(q.rubrics), it.reference or q.reference_answer, q.prompt
+        qtext = (it.question_text or "").strip()
+        r, ids = rubrics_for(qtext, it.round, bool(it.reference and it.reference.strip()))
+        return r, ids, it.reference, qtext
+
+    def _coverage(self, a: Analysis, q: Question | None, reference: str | None, qtext: str) -> CoverageResult | None:
+        if q is not None and q.key_points:
+            pts = cov.point_scores(a, q.key_points, qtext)
+            value = cov.soft_coverage(pts, self.calibration)
+            return CoverageResult(value, [CoveredPoint(p.text, p.score, p.covered, p.sentence) for p in pts])
+        if reference and reference.strip():
+            ref_sents = [s.text[:2000] for s in split_sentences(reference)]
+            raw = cov.reference_score(a, self.encoder.encode(ref_sents), reference, qtext)
+            return CoverageResult(cov.scale_reference(raw, self.calibration), [])
+        return None
+
+    def _criterion(self, crit: Criterion, a: Analysis, q: Question | None) -> CriterionScore:
+        fns = list(dict.fromkeys(SIGNALS[s] for s in crit.signals))
+        signals: list[Signal] = [fn(a, q) for fn in fns]
+        level = int(round(float(np.mean([s.level for s in signals]))))
+        evidence = list(dict.fromkeys(e for s in signals for e in s.evidence))[:3]
+        gap = next((s.gap for s in signals if s.gap), "")
+        if level >= 5:
+            feedback = f"Strong: {crit.levels[5]}"
+        else:
+            feedback = gap or crit.advice.split(". ")[0].rstrip(".") + "."
+        return CriterionScore(
+            level=level, evidence=evidence, feedback=feedback, probe=crit.probes[0] if level <= 3 else None
+        )
+
+    def _score(self, it: Item, text: str, flags: list[str], notices: list[str]) -> Scorecard:
+        round_, rubric_ids, reference, qtext = self._plan(it)
+        q = it.question
+        a = analyse(text, self.encoder, self.lex, self.calibration)
+        if not a.prose and not a.sentences:
+            flags = [*flags, "empty_answer"]
+        if "star" in rubric_ids and a.prose:
+            a.roles = self.star.roles([s.sentence.text for s in a.prose])
+        a.coverage = self._coverage(a, q, reference, qtext) if "coverage" in rubric_ids else None
+        if "coverage" in rubric_ids and a.coverage is None:
+            rubric_ids = [r for r in rubric_ids if r != "coverage"]
+        rubrics: dict[str, RubricScore] = {}
+        for rid in rubric_ids:
+            rubric = self.rubrics[rid]
+            crits = {c.id: self._criterion(c, a, q) for c in rubric.criteria}
+            if "empty_answer" in flags:
+                crits = {k: v.model_copy(update={"level": 1, "evidence": []}) for k, v in crits.items()}
+            rubrics[rid] = RubricScore(score=round(rubric_score(rubric, crits), 3), criteria=crits)
+        return Scorecard(
+            question_id=q.id if q else None,
+            round=round_,
+            overall=0 if "empty_answer" in flags else overall_from(rubrics),
+            rubrics=rubrics,
+            coverage=None if a.coverage is None else round(a.coverage.value, 4),
+            covered_points=[i for i, p in enumerate(a.coverage.points) if p.covered] if a.coverage else [],
+            missing_points=[p.text for p in a.coverage.points if not p.covered] if a.coverage else [],
+            flags=flags,
+            notices=notices,
+        )

@@ -1,0 +1,65 @@
+"""System design: requirements, estimation, data model and APIs, components, deep dives, reliability, security.
+
+Each criterion counts sentences with its cue language and, for bank questions, checks the answer against
+the question's own design notes (requirements, entities, components, deep dives, failure modes, monitoring).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from simulator.contracts import Question
+from simulator.scoring.analysis import Analysis
+from simulator.scoring.coverage import point_scores
+from simulator.scoring.levels import Signal, by_count, quotes
+
+GAPS = {
+    "requirements": "Start by pinning down functional and non-functional requirements and what is out of scope.",
+    "estimation": "Estimate the load: requests per second, storage per year, peak versus average.",
+    "data_model_apis": "Sketch the core entities, their keys, and the main API calls.",
+    "high_level": "Lay out the components and how a request flows through them.",
+    "deep_dive": "Go deep on the hardest part: the bottleneck, hot keys, consistency or ordering.",
+    "reliability": "Say how it fails and how you would know: replication, retries, SLOs, alerts.",
+    "security": "Cover authentication, authorisation, abuse limits and sensitive data.",
+}
+CUES = {
+    "requirements": "design_requirements",
+    "estimation": "design_estimation",
+    "data_model_apis": "design_data_api",
+    "high_level": "design_components",
+    "deep_dive": "design_deep_dive",
+    "reliability": "design_reliability",
+    "security": "design_security",
+}
+
+
+def _notes(q: Question | None, criterion: str) -> Sequence[str]:
+    if q is None or q.design is None:
+        return ()
+    d = q.design
+    return {
+        "requirements": d.functional_requirements,
+        "data_model_apis": d.entities_apis,
+        "high_level": d.components,
+        "deep_dive": d.deep_dives,
+        "reliability": [*d.failure_modes, *d.monitoring],
+    }.get(criterion, ())
+
+
+def design_signal(criterion: str) -> Callable[[Analysis, Question | None], Signal]:
+    def signal(a: Analysis, q: Question | None) -> Signal:
+        sents = a.matching(CUES[criterion])
+        if criterion == "estimation":
+            sents = [s for s in sents if s.quantities or any(ch.isdigit() for ch in s.lower)]
+        level = by_count(len(sents), (1, 2, 3, 5))
+        notes = _notes(q, criterion)
+        if notes and a.sentences:
+            hit = [p for p in point_scores(a, notes, q.prompt if q else "") if p.covered]
+            share = len(hit) / len(notes)
+            level = max(level, by_count(round(share * 4), (1, 2, 3, 4))) if share else level
+            if share >= 0.5 and sents:
+                level += 1
+        level = min(level, 5)
+        return Signal(level, quotes([s.sentence.text for s in sents], 3), "" if level >= 4 else GAPS[criterion])
+
+    return signal

@@ -1,0 +1,37 @@
+"""Tradeoffs: alternatives named, their costs, a justification tied to requirements, failure handling."""
+
+from __future__ import annotations
+
+from simulator.scoring.analysis import Analysis
+from simulator.scoring.levels import Signal, by_count, quotes
+
+
+def _cue_signal(a: Analysis, cue: str, gap: str, steps: tuple[int, ...] = (1, 1, 2, 3)) -> Signal:
+    sents = a.matching(cue)
+    level = by_count(len(sents), steps)
+    return Signal(level, quotes([s.sentence.text for s in sents], 3), "" if level >= 4 else gap)
+
+
+def alternatives(a: Analysis) -> Signal:
+    return _cue_signal(a, "alternatives", "Name the other options you considered and why you did not pick them.")
+
+
+def costs(a: Analysis) -> Signal:
+    return _cue_signal(a, "costs", "Say what your choice costs: latency, complexity, money, consistency or risk.")
+
+
+def justification(a: Analysis) -> Signal:
+    sents = a.matching("justification")
+    linked = [
+        s
+        for s in sents
+        if s.quantities
+        or any(w in s.lower for w in ("requirement", "sla", "slo", "budget", "deadline", "users", "customers"))
+    ]
+    level = by_count(len(sents), (1, 2, 3, 4)) - int(len(sents) >= 3 and not linked)
+    gap = "" if level >= 4 else "Tie the choice to the stated requirements: because X matters here, Y fits."
+    return Signal(level, quotes([s.sentence.text for s in linked + sents], 3), gap)
+
+
+def failure_modes(a: Analysis) -> Signal:
+    return _cue_signal(a, "failure_handling", "Say what breaks, how you would notice, and how the design recovers.")
