@@ -98,10 +98,7 @@ class QuestionBank:
     def vectors(self) -> dict[str, np.ndarray]:
         """Question vectors, read back from the index once."""
         if self._vectors is None:
-            got = self.index.collection().get(ids=[q.id for q in self.questions], include=["embeddings"])
-            self._vectors = {
-                i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], got["embeddings"], strict=True)
-            }
+            self._vectors = self.index.vectors()
         return self._vectors
 
     def _jd_relevance(self, candidates: Sequence[Question], job_description: str) -> dict[str, float]:

@@ -21,7 +21,8 @@ from simulator.embeddings import ChromaEmbedding, Embedder
 from simulator.errors import IndexError_
 from simulator.settings import Settings
 
-COLLECTION = "mocksim_questions"
+COLLECTION_PREFIX = "mocksim_questions_"
+ROUND_NAMES = ("behavioral", "coding", "system_design", "technical")
 BATCH = 256
 Progress = Callable[[int, int], None]
 
@@ -64,12 +65,17 @@ class Hit:
     similarity: float
 
 
+def collection_name(round_name: str) -> str:
+    """One collection per round: a round filter is then a collection choice, not a slow metadata scan."""
+    return COLLECTION_PREFIX + round_name
+
+
 class QuestionIndex:
     def __init__(self, settings: Settings, embedder: Embedder, client: Any | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
         self._client = client
-        self._collection: Any = None
+        self._collections: dict[str, Any] = {}
 
     @property
     def client(self) -> Any:
@@ -77,21 +83,25 @@ class QuestionIndex:
             self._client = make_client(self.settings)
         return self._client
 
-    def _get(self) -> Any | None:
+    def _get(self, round_name: str) -> Any | None:
         try:
-            return self.client.get_collection(COLLECTION, embedding_function=ChromaEmbedding(self.embedder.name))
+            return self.client.get_collection(
+                collection_name(round_name), embedding_function=ChromaEmbedding(self.embedder.name)
+            )
         except NotFoundError:
             return None
         except ChromaError as exc:
             raise IndexError_(f"cannot read the question index: {exc}", "run `mocksim index --rebuild`") from exc
 
     def stored_hash(self) -> str | None:
-        col = self._get()
-        if col is None:
-            return None
-        meta = col.metadata or {}
-        value = meta.get("corpus_hash")
-        return str(value) if value else None
+        """The corpus hash the index was built from; None when any round's collection is missing or differs."""
+        hashes = set()
+        for r in ROUND_NAMES:
+            col = self._get(r)
+            if col is None:
+                return None
+            hashes.add(str((col.metadata or {}).get("corpus_hash", "")))
+        return hashes.pop() if len(hashes) == 1 and "" not in hashes else None
 
     def is_current(self, questions: Sequence[Question]) -> bool:
         return self.stored_hash() == corpus_hash(questions, self.embedder.name)
@@ -100,60 +110,82 @@ class QuestionIndex:
         """Make the index match `questions`. Returns True when it was (re)built."""
         digest = corpus_hash(questions, self.embedder.name)
         if not force and self.stored_hash() == digest:
-            self._collection = self._get()
             return False
-        if self._get() is not None:
-            self.client.delete_collection(COLLECTION)
-        col = self.client.create_collection(
-            COLLECTION,
-            embedding_function=ChromaEmbedding(self.embedder.name),
-            metadata={"corpus_hash": "building"},
-        )
-        total = len(questions)
-        for start in range(0, total, BATCH):
-            chunk = questions[start : start + BATCH]
-            vectors = self.embedder.embed([q.search_text() for q in chunk])
-            col.add(
-                ids=[q.id for q in chunk],
-                embeddings=[v for v in vectors],
-                documents=[q.prompt for q in chunk],
-                metadatas=[
-                    {
-                        "round": q.round,
-                        "difficulty": q.difficulty,
-                        "seniority": q.seniority,
-                        "topics": ",".join(q.topics),
-                    }
-                    for q in chunk
-                ],
+        self._collections = {}
+        total, done = len(questions), 0
+        for r in ROUND_NAMES:
+            if self._get(r) is not None:
+                self.client.delete_collection(collection_name(r))
+            col = self.client.create_collection(
+                collection_name(r),
+                embedding_function=ChromaEmbedding(self.embedder.name),
+                metadata={"corpus_hash": "building"},
             )
-            if progress:
-                progress(min(start + BATCH, total), total)
-        col.modify(metadata={"corpus_hash": digest})
-        self._collection = col
+            subset = [q for q in questions if q.round == r]
+            for start in range(0, len(subset), BATCH):
+                chunk = subset[start : start + BATCH]
+                vectors = self.embedder.embed([q.search_text() for q in chunk])
+                col.add(
+                    ids=[q.id for q in chunk],
+                    embeddings=list(vectors),
+                    documents=[q.prompt for q in chunk],
+                    metadatas=[
+                        {
+                            "round": q.round,
+                            "difficulty": q.difficulty,
+                            "seniority": q.seniority,
+                            "topics": ",".join(q.topics),
+                        }
+                        for q in chunk
+                    ],
+                )
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+        # stamp the hash last, so an interrupted build is never taken for a current one
+        for r in ROUND_NAMES:
+            col = self._get(r)
+            if col is not None:
+                col.modify(metadata={"corpus_hash": digest})
+                self._collections[r] = col
         return True
 
-    def collection(self) -> Any:
-        if self._collection is None:
-            self._collection = self._get()
-            if self._collection is None:
+    def collection(self, round_name: str) -> Any:
+        if round_name not in self._collections:
+            col = self._get(round_name)
+            if col is None:
                 raise IndexError_("the question index has not been built", "run `mocksim index`")
-        return self._collection
+            self._collections[round_name] = col
+        return self._collections[round_name]
+
+    def vectors(self) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for r in ROUND_NAMES:
+            got = self.collection(r).get(include=["embeddings"])
+            for i, v in zip(got["ids"], got["embeddings"], strict=True):
+                out[i] = np.asarray(v, dtype=np.float32)
+        return out
 
     def query_vector(self, vector: np.ndarray, limit: int = 10, where: dict[str, Any] | None = None) -> list[Hit]:
-        col = self.collection()
-        count = col.count()
-        if count == 0:
-            return []
-        res = col.query(
-            query_embeddings=[vector.tolist()],
-            n_results=max(1, min(limit, count)),
-            where=where or None,
-            include=["distances"],
-        )
-        ids = res["ids"][0]
-        dists = res["distances"][0] if res.get("distances") else [1.0] * len(ids)
-        return [Hit(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
+        where = dict(where or {})
+        round_name = where.pop("round", None)
+        rounds = [round_name] if round_name else list(ROUND_NAMES)
+        hits: list[Hit] = []
+        for r in rounds:
+            col = self.collection(r)
+            count = col.count()
+            if count == 0:
+                continue
+            res = col.query(
+                query_embeddings=[vector.tolist()],
+                n_results=max(1, min(limit, count)),
+                where=where or None,
+                include=["distances"],
+            )
+            ids = res["ids"][0]
+            dists = res["distances"][0] if res.get("distances") else [1.0] * len(ids)
+            hits += [Hit(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
+        return sorted(hits, key=lambda h: -h.similarity)[:limit]
 
     def query(self, text: str, limit: int = 10, where: dict[str, Any] | None = None) -> list[Hit]:
         return self.query_vector(self.embedder.embed([text])[0], limit, where)
