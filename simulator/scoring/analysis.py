@@ -11,9 +11,11 @@ from simulator.scoring.lexicon import Lexicon
 from simulator.scoring.text import Sentence, split_sentences, word_count
 
 NUMBER = re.compile(r"(?<![a-z])(?:\$|€|£)?\d[\d,]*(?:\.\d+)?\s?(?:%|[a-z]+\b)?|\b(?:half|double|twice|triple)\b")
-SUBJECT_I = re.compile(r"(?:^|[,;:.]\s*|\b(?:then|so|and|first|next|finally|also)\s+)i(?:'ll|'d|'ve)?\s+(\w+)")
-SUBJECT_WE = re.compile(
-    r"(?:^|[,;:.]\s*|\b(?:then|so|and|first|next|finally|also)\s+)(?:we|the team)(?:'ll|'d|'ve)?\s+(\w+)"
+SUBJECT_I = re.compile(r"\bi(?:'ll|'d|'ve|'m)?\s+(?:(?:\w+ly|also|then|first|just|personally)\s+)?(\w+)")
+SUBJECT_WE = re.compile(r"\b(?:we|the team|our team)(?:'ll|'d|'ve|'re)?\s+(?:(?:\w+ly|also|then|first|just)\s+)?(\w+)")
+HELPERS = frozenset(
+    "would will could should can need want start use add pick choose keep put make check take set run store "
+    "send move split write build ask tell".split()
 )
 
 
@@ -82,32 +84,20 @@ def quantities(lower: str, lex: Lexicon) -> list[str]:
     return found
 
 
+def _is_action(word: str, lex: Lexicon) -> bool:
+    if word in HELPERS or lex.has("action_verbs", word):
+        return True
+    base = word.removesuffix("s")
+    forms = {word + "ed", word + "d", base + "ed", base + "d"}
+    if word.endswith("y"):
+        forms.add(word[:-1] + "ied")
+    if word.endswith("ies"):
+        forms.add(word[:-3] + "ied")
+    return any(lex.has("action_verbs", f) for f in forms)
+
+
 def _verbs_with(pattern: re.Pattern[str], lower: str, lex: Lexicon) -> int:
-    return sum(
-        1
-        for m in pattern.finditer(lower)
-        if lex.has("action_verbs", m.group(1))
-        or m.group(1)
-        in (
-            "would",
-            "will",
-            "could",
-            "should",
-            "can",
-            "need",
-            "want",
-            "start",
-            "use",
-            "add",
-            "pick",
-            "choose",
-            "keep",
-            "put",
-            "make",
-            "check",
-            "take",
-        )
-    )
+    return sum(1 for m in pattern.finditer(lower) if _is_action(m.group(1), lex))
 
 
 def analyse(text: str, encoder: Encoder, lex: Lexicon, calibration: CoverageCalibration) -> Analysis:
