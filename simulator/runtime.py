@@ -18,6 +18,16 @@ from simulator.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from simulator.scoring import Scorer
+    from simulator.store import SessionStore
+
+
+def _db_password(settings: Settings) -> str | None:
+    url = settings.database_url or ""
+    if "://" in url and "@" in url:
+        creds = url.split("://", 1)[1].rsplit("@", 1)[0]
+        return creds.split(":", 1)[1] if ":" in creds else None
+    return None
+
 
 Progress = Callable[[int, int], None]
 
@@ -68,6 +78,13 @@ class Runtime:
 
         encoder = FakeEncoder() if self.embedder.name == "fake" else MiniLMEncoder()
         return Scorer(self.rubrics, self.settings.rubrics_dir, encoder, cache_dir=self.settings.home / "cache")
+
+    @cached_property
+    def store(self) -> SessionStore:
+        from simulator.store import SessionStore
+
+        key = self.settings.llm_api_key.get_secret_value() if self.settings.llm_api_key else None
+        return SessionStore(self.settings.effective_database_url, secrets=[key, _db_password(self.settings)])
 
     def bank(self, progress: Progress | None = None) -> QuestionBank:
         with self._lock:

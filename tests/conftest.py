@@ -57,7 +57,7 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     for var in ("OPENAI_API_KEY", "CHROMA_HOST", "CHROMA_PORT", "DATABASE_URL"):
         monkeypatch.delenv(var, raising=False)
     for var in list(__import__("os").environ):
-        if var.startswith("MOCKSIM_"):
+        if var.startswith("MOCKSIM_") and not var.startswith("MOCKSIM_TEST_"):
             monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("MOCKSIM_HOME", str(tmp_path_factory.mktemp("home")))
     monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path_factory.mktemp("tiktoken")))

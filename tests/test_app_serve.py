@@ -27,9 +27,23 @@ def test_app_serves_and_reports_healthy(tmp_path: Path) -> None:
     env = {**os.environ, "MOCKSIM_HOME": str(tmp_path), "MOCKSIM_EMBEDDER": "fake"}
     streamlit = Path(sys.executable).parent / "streamlit"
     proc = subprocess.Popen(
-        [str(streamlit), "run", "streamlit_app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(streamlit),
+            "run",
+            "streamlit_app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         body = ""

@@ -10,6 +10,8 @@ import typer
 from simulator.cli.admin import register as register_admin
 from simulator.cli.questions import app as questions_app
 from simulator.cli.score import score
+from simulator.cli.sessions import app as sessions_app
+from simulator.cli.sessions import progress
 from simulator.errors import MocksimError
 
 app = typer.Typer(
@@ -22,6 +24,8 @@ app = typer.Typer(
 register_admin(app)
 app.add_typer(questions_app, name="questions")
 app.command("score")(score)
+app.add_typer(sessions_app, name="sessions")
+app.command("progress")(progress)
 
 
 def main(argv: list[str] | None = None) -> int:

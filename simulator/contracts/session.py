@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -19,13 +19,16 @@ def _now() -> datetime:
 
 
 class Turn(Strict):
+    id: int | None = Field(default=None, description="database id, set by the store")
     index: int = Field(ge=0)
     question_id: str | None = None
     asked: str = Field(description="what the interviewer asked: a question or a follow-up")
     kind: TurnKind = "answer"
     answer: str = ""
     reply: str | None = Field(default=None, description="interviewer's reply to a clarification or hint")
+    asked_at: datetime | None = None
     submitted_at: datetime = Field(default_factory=_now)
+    meta: dict[str, Any] = Field(default_factory=dict, description="timings, hints used, follow-up target, fallbacks")
     scorecard: Scorecard | None = None
 
 
@@ -39,5 +42,18 @@ class Session(Strict):
     backend: str = "offline"
     model: str | None = None
     status: Literal["active", "finished", "abandoned"] = "active"
+    question_ids: list[str] = Field(default_factory=list, description="the planned questions, in order")
+    focus: str | None = None
     created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now)
     turns: list[Turn] = Field(default_factory=list)
+
+    def plan_json(self) -> dict[str, Any]:
+        return {
+            "rounds": list(self.rounds),
+            "minutes": self.minutes,
+            "seniority": self.seniority,
+            "job_description": self.job_description,
+            "question_ids": self.question_ids,
+            "focus": self.focus,
+        }

@@ -1,0 +1,248 @@
+"""The session store, on SQLite and on a real PostgreSQL server (started by scripts/test-services.sh)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from simulator.contracts import CriterionScore, RubricScore, Scorecard, Session, Turn
+from simulator.errors import NotFoundError
+from simulator.store import SessionStore, StoreError
+from simulator.store import export as exporters
+from simulator.store.migrations import MIGRATIONS
+from simulator.store.progress import compute
+
+PLANTED = "sk-proj-PLANTEDsecretKEY1234567890abcdef"
+
+
+def _pg_admin_url() -> str | None:
+    return os.environ.get("MOCKSIM_TEST_DATABASE_URL")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'mocksim.db'}"
+        return
+    admin = _pg_admin_url()
+    if not admin:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the PostgreSQL store tests: MOCKSIM_TEST_DATABASE_URL is not set")
+        pytest.skip("no PostgreSQL server (run through `make test`, which starts one)")
+    import psycopg
+
+    name = "t_" + uuid.uuid4().hex[:10]
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield admin.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[SessionStore]:
+    s = SessionStore(store_url, secrets=[PLANTED])
+    yield s
+    s.close()
+
+
+def card(overall: int = 60, level: int = 3, quote: str = "I added an index") -> Scorecard:
+    crit = {"quantified": CriterionScore(level=level, evidence=[quote], feedback="Put numbers on it.")}
+    return Scorecard(
+        round="technical",
+        overall=overall,
+        rubrics={"specificity": RubricScore(score=float(level), criteria=crit)},
+        coverage=0.5,
+    )
+
+
+def new_session(store: SessionStore, owner: str = "ana", **kw: object) -> Session:
+    return store.create(Session(id="", owner=owner, rounds=["technical"], question_ids=["tq-a"], **kw))  # type: ignore[arg-type]
+
+
+def test_migrations_are_recorded_and_idempotent(store_url: str) -> None:
+    SessionStore(store_url).close()
+    again = SessionStore(store_url)
+    with again.engine.connect() as conn:
+        from simulator.store.schema import schema_migrations
+
+        names = [r[0] for r in conn.execute(schema_migrations.select())]
+    assert names == [n for n, _ in MIGRATIONS]
+    again.close()
+
+
+def test_write_ahead_turns_scorecards_and_transcript(store: SessionStore) -> None:
+    s = new_session(store, job_description="Payments team")
+    t = store.add_turn("ana", s.id, Turn(index=0, question_id="tq-a", asked="How?", answer="I added an index."))
+    assert t.id is not None and t.index == 0
+    assert [x.answer for x in store.unscored_turns("ana", s.id)] == ["I added an index."]
+    store.attach_scorecard("ana", t.id, card(), prompt_version="v1", prompt_tokens=10, latency_ms=3.5)
+    store.add_turn(
+        "ana",
+        s.id,
+        Turn(
+            index=0,
+            asked="Can I assume 1M users?",
+            kind="clarification",
+            answer="Can I assume 1M users?",
+            reply="Yes, 1M daily.",
+        ),
+    )
+    got = store.get("ana", s.id)
+    assert [t.index for t in got.turns] == [0, 1]
+    assert got.turns[0].scorecard is not None and got.turns[0].scorecard.overall == 60
+    assert got.turns[1].reply == "Yes, 1M daily." and got.job_description == "Payments team"
+    assert store.unscored_turns("ana", s.id) == []
+    assert store.seen_question_ids("ana") == {"tq-a"}
+    [summary] = store.list_sessions("ana")
+    assert summary.answers == 1 and summary.mean_overall == 60
+
+
+def test_owners_cannot_read_export_or_delete_each_other(store: SessionStore) -> None:
+    s = new_session(store, owner="ana")
+    store.add_turn("ana", s.id, Turn(index=0, asked="Q", answer="mine"))
+    with pytest.raises(NotFoundError):
+        store.get("bob", s.id)
+    with pytest.raises(NotFoundError):
+        store.delete("bob", s.id)
+    with pytest.raises(NotFoundError):
+        store.add_turn("bob", s.id, Turn(index=0, asked="Q", answer="sneaky"))
+    turn_id = store.get("ana", s.id).turns[0].id
+    assert turn_id is not None
+    with pytest.raises(NotFoundError):
+        store.attach_scorecard("bob", turn_id, card())
+    assert store.list_sessions("bob") == [] and store.seen_question_ids("bob") == set()
+    store.delete("ana", s.id)
+    assert store.list_sessions("ana") == []
+
+
+def test_exports_and_json_round_trip(store: SessionStore) -> None:
+    s = new_session(store)
+    t = store.add_turn("ana", s.id, Turn(index=0, asked="Tell me <b>about</b> it", answer="<script>x()</script> I did"))
+    assert t.id is not None
+    store.attach_scorecard("ana", t.id, card())
+    got = store.get("ana", s.id)
+    md = exporters.to_markdown(got)
+    assert "I did" in md and "Score 60/100" in md and "> I added an index" in md
+    page = exporters.to_html(got)
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    data = exporters.to_json(got)
+    again = store.import_session("carol", exporters.from_json(data))
+    assert again.owner == "carol" and again.id != s.id
+    assert [x.answer for x in again.turns] == [x.answer for x in got.turns]
+    assert again.turns[0].scorecard == got.turns[0].scorecard
+    with pytest.raises(Exception, match="not a mocksim session export"):
+        exporters.from_json(json.dumps({"hello": 1}))
+
+
+def test_planted_secret_never_stored(store: SessionStore, store_url: str) -> None:
+    s = new_session(store, job_description=f"key {PLANTED}")
+    t = store.add_turn("ana", s.id, Turn(index=0, asked="Q", answer=f"my key is {PLANTED} ok", meta={"note": PLANTED}))
+    assert t.id is not None
+    store.attach_scorecard("ana", t.id, card(quote=f"key is {PLANTED}"))
+    got = store.get("ana", s.id)
+    for text in (exporters.to_json(got), exporters.to_markdown(got), exporters.to_html(got)):
+        assert PLANTED not in text
+    with store.engine.connect() as conn:
+        from sqlalchemy import text
+
+        for table in ("sessions", "turns", "scorecards", "criterion_scores"):
+            for row in conn.execute(text(f"SELECT * FROM {table}")):
+                assert PLANTED not in " ".join(str(v) for v in row), table
+
+
+def test_twenty_threads_twenty_turns_each_stored_exactly_once(store: SessionStore) -> None:
+    sessions = [new_session(store, owner=f"user{i}") for i in range(20)]
+    errors: list[BaseException] = []
+
+    def worker(i: int) -> None:
+        try:
+            for k in range(20):
+                store.add_turn(f"user{i}", sessions[i].id, Turn(index=0, asked=f"q{k}", answer=f"a-{i}-{k}"))
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(20)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    answers = [t.answer for i, s in enumerate(sessions) for t in store.get(f"user{i}", s.id).turns]
+    assert len(answers) == 400 and len(set(answers)) == 400
+    for i, s in enumerate(sessions):
+        assert [t.index for t in store.get(f"user{i}", s.id).turns] == list(range(20))
+
+
+def test_progress_tracks_the_weakest_dimension(store: SessionStore) -> None:
+    from simulator.contracts import Question
+
+    q = Question.model_validate(
+        {
+            "id": "tq-a",
+            "round": "technical",
+            "topics": ["caching", "indexing"],
+            "difficulty": "easy",
+            "seniority": "mid",
+            "prompt": "Explain cache-aside caching please.",
+            "key_points": ["a", "b", "c", "d"],
+            "follow_ups": [{"text": "What about TTLs?", "key_point": 0}] * 3,
+            "pitfalls": ["x"],
+            "rubrics": ["specificity"],
+            "reference_answer": "A reference answer that is long enough to pass the check.",
+        }
+    )
+    for level in (1, 2, 4):
+        s = new_session(store)
+        t = store.add_turn("ana", s.id, Turn(index=0, question_id="tq-a", asked="Q", answer="A"))
+        assert t.id is not None
+        store.attach_scorecard("ana", t.id, card(level=level))
+    prog = compute(store, "ana", [q])
+    assert prog.sessions == 3 and prog.weakest == "specificity.quantified"
+    assert prog.weakest_trend is not None and prog.weakest_trend > 0
+    assert prog.topics_practised == {"caching": 1, "indexing": 1}
+
+
+def test_corrupt_sqlite_file_gives_a_clear_message(tmp_path: Path) -> None:
+    bad = tmp_path / "mocksim.db"
+    bad.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match=r"corrupt or not a mocksim database") as err:
+        SessionStore(f"sqlite:///{bad}")
+    assert err.value.hint and "mv " in err.value.hint
+
+
+def test_locked_sqlite_file_gives_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "mocksim.db"
+    s = SessionStore(f"sqlite:///{path}")
+    sess = new_session(s)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        s.engine.dispose()
+        from simulator.store import engine as eng
+
+        s.engine = eng.make_engine(f"sqlite:///{path}")
+        from sqlalchemy import event
+
+        @event.listens_for(s.engine, "connect")
+        def short_timeout(dbapi_conn: object, _r: object) -> None:
+            dbapi_conn.execute("PRAGMA busy_timeout=200")  # type: ignore[attr-defined]
+
+        with pytest.raises(StoreError, match="locked by another process"):
+            s.add_turn("ana", sess.id, Turn(index=0, asked="Q", answer="A"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        s.close()
+
+
+def test_unreachable_postgres_names_what_to_do() -> None:
+    with pytest.raises(StoreError, match="check DATABASE_URL"):
+        SessionStore("postgresql://nobody@127.0.0.1:9/nowhere?connect_timeout=2")
