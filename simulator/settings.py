@@ -44,6 +44,17 @@ class Settings(BaseSettings):
     )
     llm_timeout: float = Field(default=60.0, gt=0)
     llm_retries: int = Field(default=2, ge=0, le=10)
+    structured_output: Literal["auto", "json_schema", "json_mode", "tools"] = "auto"
+    max_follow_ups: int = Field(default=2, ge=0, le=6)
+    llm_prices: dict[str, tuple[float, float]] = Field(
+        default_factory=lambda: {
+            "gpt-4o-mini": (0.15, 0.60),
+            "gpt-4o": (2.50, 10.00),
+            "gpt-4.1-mini": (0.40, 1.60),
+            "gpt-4.1": (2.00, 8.00),
+        },
+        description="model -> (input, output) USD per million tokens; set MOCKSIM_LLM_PRICES as JSON",
+    )
 
     chroma_host: str | None = Field(default=None, validation_alias=AliasChoices("MOCKSIM_CHROMA_HOST", "CHROMA_HOST"))
     chroma_port: int = Field(default=8000, validation_alias=AliasChoices("MOCKSIM_CHROMA_PORT", "CHROMA_PORT"))

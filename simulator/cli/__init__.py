@@ -8,6 +8,7 @@ import click
 import typer
 
 from simulator.cli.admin import register as register_admin
+from simulator.cli.practice import practice
 from simulator.cli.questions import app as questions_app
 from simulator.cli.score import score
 from simulator.cli.sessions import app as sessions_app
@@ -24,6 +25,7 @@ app = typer.Typer(
 register_admin(app)
 app.add_typer(questions_app, name="questions")
 app.command("score")(score)
+app.command("practice")(practice)
 app.add_typer(sessions_app, name="sessions")
 app.command("progress")(progress)
 

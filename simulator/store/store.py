@@ -202,6 +202,16 @@ class SessionStore:
                 continue  # another writer took this position; take the next one
         raise NotFoundError(f"could not store a turn in session '{session_id}'", "try again")
 
+    def update_turn_meta(self, owner: str, turn_id: int, extra: dict[str, Any]) -> None:
+        with translated(self.url), self.engine.begin() as conn:
+            row = conn.execute(
+                select(T.c.meta).join(S, S.c.id == T.c.session_id).where(T.c.id == turn_id, S.c.owner == owner)
+            ).first()
+            if row is None:
+                raise NotFoundError(f"no turn {turn_id} for profile '{owner}'")
+            meta = {**json.loads(row.meta or "{}"), **self.redact.deep(extra)}
+            conn.execute(update(T).where(T.c.id == turn_id).values(meta=json.dumps(meta)))
+
     def attach_scorecard(
         self,
         owner: str,

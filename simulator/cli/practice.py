@@ -1,0 +1,154 @@
+"""`mocksim practice`: a live round in the terminal, or scripted from an answers file (events as JSONL)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import textwrap
+from typing import Any
+
+import typer
+
+from simulator.cli.common import TextOrJsonl
+from simulator.errors import InputError
+from simulator.interviewer.backends import get_backend
+from simulator.interviewer.engine import Event, Interviewer, Plan, SimulatedClock, WallClock
+from simulator.planning import infer_seniority, parse_rounds
+from simulator.runtime import get_runtime
+from simulator.textio import read_text_file
+
+SEPARATOR = re.compile(r"^---\s*$", re.M)
+
+
+def split_answers(text: str) -> list[str]:
+    """Candidate turns from an answers file: blocks separated by a line `---`."""
+    return [b.strip() for b in SEPARATOR.split(text) if b.strip()]
+
+
+def render_event(e: Event) -> str:
+    kind = e["type"]
+    if kind == "session":
+        verb = "Resumed" if e["resumed"] else "Started"
+        return f"{verb} session {e['id']} ({e['backend']}, {', '.join(e['rounds'])}, {e['minutes']} min)"
+    if kind == "question":
+        return f"\nQuestion {e['index'] + 1}/{e['of']} [{e['round']}]\n" + textwrap.fill(e["text"], 100)
+    if kind in ("follow_up", "clarification", "hint", "notice"):
+        label = {"follow_up": "Follow-up", "clarification": "Interviewer", "hint": "Hint", "notice": "Note"}[kind]
+        return f"\n{label}: {e['text']}"
+    if kind == "scorecard":
+        cov = "" if e.get("coverage") is None else f", coverage {e['coverage']:.0%}"
+        weak = sorted(
+            (
+                (c["level"], f"{r}.{k}", c["feedback"])
+                for r, rs in e["rubrics"].items()
+                for k, c in rs["criteria"].items()
+            )
+        )[:2]
+        lines = [f"\n  Score {e['overall']}/100{cov}" + (f"  flags: {', '.join(e['flags'])}" if e["flags"] else "")]
+        lines += [f"  - {k} {lvl}/5: {fb}" for lvl, k, fb in weak]
+        return "\n".join(lines)
+    if kind == "summary":
+        if not e.get("answered"):
+            return "\nSession over: no answers were scored."
+        out = [f"\nSession {e['session_id']} complete: {e['answered']} questions, mean {e['overall_mean']}/100"]
+        out += [f"  {k}: {v:.1f}/5" for k, v in e["rubric_averages"].items()]
+        out.append(f"  strongest: {e['strongest']['name']} ({e['strongest']['mean_level']}/5)")
+        out.append(f"  weakest: {e['weakest']['name']} ({e['weakest']['mean_level']}/5)")
+        out += ["  drills:"] + [f"   {i + 1}. {d}" for i, d in enumerate(e["drills"])]
+        out.append(f"  next time, focus on: {e['next_focus']}")
+        return "\n".join(out)
+    return json.dumps(e)
+
+
+def _emit(events: list[Event], fmt: TextOrJsonl) -> None:
+    for e in events:
+        typer.echo(json.dumps(e, ensure_ascii=False, default=str) if fmt is TextOrJsonl.jsonl else render_event(e))
+
+
+def _read_turn() -> str | None:
+    """One candidate turn from the terminal: lines until an empty line. None at end of input."""
+    lines: list[str] = []
+    while True:
+        try:
+            line = input("> " if not lines else "  ")
+        except EOFError:
+            return "\n".join(lines) if lines else None
+        if not line.strip() and lines:
+            return "\n".join(lines)
+        if line.strip():
+            lines.append(line)
+            if line.strip().startswith("/") and len(lines) == 1:
+                return line
+
+
+def practice(
+    round: str | None = typer.Option(None, "--round", help="one round or a comma list (default: all four)"),
+    questions: int = typer.Option(4, "--questions", help="how many main questions"),
+    minutes: int = typer.Option(45, "--minutes"),
+    backend: str = typer.Option("offline", "--backend", help="offline | openai"),
+    jd_file: str | None = typer.Option(None, "--jd-file", help="a job description to tailor questions to"),
+    resume: str | None = typer.Option(None, "--resume", help="continue an unfinished session by id"),
+    answers_file: str | None = typer.Option(None, "--answers-file", help="scripted turns separated by '---' lines"),
+    fmt: TextOrJsonl = typer.Option(TextOrJsonl.text, "--format"),
+    seniority: str | None = typer.Option(None, "--seniority", help="junior | mid | senior | staff"),
+    focus: str | None = typer.Option(None, "--focus", help="a rubric or rubric.criterion to work on"),
+    question_id: list[str] | None = typer.Option(None, "--question-id", help="practise these questions (repeatable)"),
+) -> int:
+    """Practise a mock interview: answers are saved the moment you send them."""
+    rt = get_runtime()
+    if seniority is not None and seniority not in ("junior", "mid", "senior", "staff"):
+        raise InputError(f"unknown seniority '{seniority}'", "use junior, mid, senior or staff")
+    if not 5 <= minutes <= 240:
+        raise InputError(f"--minutes {minutes} is out of range", "choose between 5 and 240")
+    if backend not in ("offline", "openai", "fake"):
+        raise InputError(f"unknown backend '{backend}'", "use offline or openai")
+    turns = split_answers(read_text_file(answers_file, "answers")) if answers_file else None
+    clock: Any = SimulatedClock() if turns is not None else WallClock()
+    engine_backend = get_backend(backend, rt)
+    if resume:
+        iv, events = Interviewer.resume(rt, engine_backend, rt.store, rt.settings.profile, resume, clock=clock)
+    else:
+        jd = read_text_file(jd_file, "job description") if jd_file else None
+        plan = Plan(
+            rounds=parse_rounds(round),
+            questions=questions,
+            minutes=minutes,
+            seniority=seniority or (infer_seniority(jd) if jd else "mid"),
+            job_description=jd,
+            focus=focus,
+            question_ids=list(question_id),
+        )
+        iv = Interviewer(rt, engine_backend, rt.store, rt.settings.profile, clock=clock)
+        events = iv.start(plan)
+    _emit(events, fmt)
+    if turns is not None:
+        for t in turns:
+            if iv.finished:
+                break
+            _emit(iv.respond(t), fmt)
+        if not iv.finished:
+            _emit(iv.wrap_up(), fmt)
+        return 0
+    if fmt is TextOrJsonl.text:
+        typer.echo("\n(answer, then an empty line to send; /hint /skip /repeat /end)")
+    try:
+        while not iv.finished:
+            text = _read_turn()
+            if text is None:
+                break
+            streamed: list[str] = []
+
+            def on_text(delta: str) -> None:
+                if not streamed:
+                    sys.stdout.write("\nInterviewer: ")
+                streamed.append(delta)
+                sys.stdout.write(delta)
+                sys.stdout.flush()
+
+            _emit(iv.respond(text, on_text if backend != "offline" and fmt is TextOrJsonl.text else None), fmt)
+    except KeyboardInterrupt:
+        pass
+    if not iv.finished and iv.session is not None:
+        typer.echo(f"\nSession {iv.session.id} saved. Resume with: mocksim practice --resume {iv.session.id}", err=True)
+    return 0

@@ -1,0 +1,193 @@
+"""Interviewer backends, one interface, registered by name: offline (default), openai, fake.
+
+Every backend gets the same TurnContext and returns a TurnResult. LLM backends make exactly one model
+request per candidate turn (two only when a reply must be repaired), run the offline scorer beside the
+model, and fall back to the offline engine for that turn when the model fails.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from simulator.contracts import Question, Scorecard
+from simulator.errors import ConfigError
+from simulator.interviewer.followups import FollowUpChoice, choose
+from simulator.llm import ChatModel, ModelError, get_chat_model
+from simulator.llm.base import OnText
+from simulator.llm.judge import judge_turn
+from simulator.llm.structured import StructuredCaller
+from simulator.prompts import load_prompts
+from simulator.runtime import Runtime
+from simulator.tokens import count_tokens
+
+Move = Literal["follow_up", "next_question", "wrap_up"]
+
+
+@dataclass
+class TurnContext:
+    question: Question | None
+    question_text: str
+    answer: str  # everything said for this question so far
+    history: str
+    follow_ups_left: int
+    asked_probes: list[str]
+    covered_so_far: set[int]
+
+
+@dataclass
+class TurnResult:
+    scorecard: Scorecard
+    move: Move
+    follow_up: FollowUpChoice | None
+    says: str = ""
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    requests: int = 0
+    latency_ms: float = 0.0
+    prompt_version: str | None = None
+    fallback: str | None = None
+    meta: dict[str, object] = field(default_factory=dict)
+
+
+class Backend(Protocol):
+    name: str
+    model: str | None
+
+    def turn(self, ctx: TurnContext, on_text: OnText | None = None) -> TurnResult: ...
+
+
+class OfflineBackend:
+    name = "offline"
+    model: str | None = None
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.rt = runtime
+
+    def offline_card(self, ctx: TurnContext) -> Scorecard:
+        if ctx.question is not None:
+            return self.rt.scorer.score(ctx.answer, question=ctx.question)
+        return self.rt.scorer.score(ctx.answer, question_text=ctx.question_text)
+
+    def turn(self, ctx: TurnContext, on_text: OnText | None = None) -> TurnResult:
+        start = time.perf_counter()
+        card = self.offline_card(ctx)
+        covered = ctx.covered_so_far | set(card.covered_points)
+        pick = choose(card, ctx.question, self.rt.rubrics, ctx.asked_probes, covered, ctx.follow_ups_left)
+        says = pick.text if pick else "Thanks, let's move on."
+        if on_text is not None:
+            on_text(says)
+        return TurnResult(
+            card, "follow_up" if pick else "next_question", pick, says, latency_ms=(time.perf_counter() - start) * 1000
+        )
+
+
+class LLMBackend:
+    name = "openai"
+
+    def __init__(self, runtime: Runtime, model: ChatModel, structured_output: str = "auto") -> None:
+        self.rt = runtime
+        self.chat = model
+        self.model: str | None = model.model
+        prompts = load_prompts(runtime.settings.prompts_dir)
+        self.prompt = prompts["judge_turn"]
+        self.caller = StructuredCaller(model, structured_output, prompts["repair_json"])
+        self.offline = OfflineBackend(runtime)
+
+    def turn(self, ctx: TurnContext, on_text: OnText | None = None) -> TurnResult:
+        start = time.perf_counter()
+        base = self.offline.turn(ctx)  # runs beside the model; also the fallback
+        try:
+            j = judge_turn(
+                self.caller,
+                self.prompt,
+                self.rt.rubrics,
+                ctx.question,
+                ctx.question_text,
+                ctx.answer,
+                base.scorecard,
+                ctx.history,
+                ctx.follow_ups_left,
+                ctx.asked_probes,
+                on_text,
+            )
+        except ModelError as exc:
+            card = base.scorecard.model_copy(
+                update={
+                    "flags": [*base.scorecard.flags, "backend_fallback"],
+                    "notices": [*base.scorecard.notices, f"model unavailable ({exc.kind}); scored offline"],
+                }
+            )
+            if on_text is not None:
+                on_text(base.says)
+            return TurnResult(
+                card,
+                base.move,
+                base.follow_up,
+                base.says,
+                requests=1,
+                latency_ms=(time.perf_counter() - start) * 1000,
+                prompt_version=self.prompt.version,
+                fallback=exc.kind,
+                meta={"fallback_reason": exc.message[:300]},
+            )
+        move: Move = j.reply.next_move
+        follow: FollowUpChoice | None = None
+        says = j.reply.interviewer_says.strip()
+        if move == "follow_up":
+            repeated = says.lower() in {p.lower() for p in ctx.asked_probes}
+            if ctx.follow_ups_left <= 0 or not says or repeated:
+                follow, move = base.follow_up, base.move  # the code-side rules win
+                says = base.says
+            else:
+                follow = FollowUpChoice(says, j.reply.follow_up_target or "model")
+        prompt_tokens = j.prompt_tokens or count_tokens(ctx.answer + ctx.history, self.model)
+        return TurnResult(
+            j.scorecard,
+            move,
+            follow,
+            says or base.says,
+            prompt_tokens,
+            j.completion_tokens,
+            j.requests,
+            (time.perf_counter() - start) * 1000,
+            self.prompt.version,
+            meta={"structured_output": j.mode, "repaired": j.repaired},
+        )
+
+
+BackendFactory = Callable[..., Backend]
+_BACKENDS: dict[str, BackendFactory] = {}
+
+
+def register_backend(name: str) -> Callable[[BackendFactory], BackendFactory]:
+    def deco(f: BackendFactory) -> BackendFactory:
+        _BACKENDS[name] = f
+        return f
+
+    return deco
+
+
+@register_backend("offline")
+def _offline(rt: Runtime, **_: object) -> Backend:
+    return OfflineBackend(rt)
+
+
+@register_backend("openai")
+def _openai(rt: Runtime, model: ChatModel | None = None, **_: object) -> Backend:
+    return LLMBackend(rt, model or get_chat_model("openai", rt.settings), rt.settings.structured_output)
+
+
+@register_backend("fake")
+def _fake(rt: Runtime, model: ChatModel | None = None, **_: object) -> Backend:
+    backend = LLMBackend(rt, model or get_chat_model("fake", rt.settings), rt.settings.structured_output)
+    backend.name = "fake"
+    return backend
+
+
+def get_backend(name: str, rt: Runtime, **kwargs: object) -> Backend:
+    if name not in _BACKENDS:
+        raise ConfigError(f"unknown backend '{name}'", f"use one of: {', '.join(sorted(_BACKENDS))}")
+    return _BACKENDS[name](rt, **kwargs)

@@ -1,0 +1,43 @@
+"""Token accounting, context trimming and a cost estimate from the price table in settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from simulator.tokens import encoding_for
+
+HISTORY_TOKENS = 600
+VERBATIM_TURNS = 2
+
+
+@dataclass
+class Usage:
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    per_turn: list[tuple[int, int]] = field(default_factory=list)
+
+    def add(self, prompt: int, completion: int, requests: int = 1) -> None:
+        self.requests += requests
+        self.prompt_tokens += prompt
+        self.completion_tokens += completion
+        self.per_turn.append((prompt, completion))
+
+    def cost(self, prices: dict[str, tuple[float, float]], model: str | None) -> float | None:
+        """Estimated USD from a table of (input, output) dollars per million tokens; None when unpriced."""
+        if not model or model not in prices:
+            return None
+        pin, pout = prices[model]
+        return round((self.prompt_tokens * pin + self.completion_tokens * pout) / 1_000_000, 6)
+
+
+def history_text(summary_lines: list[str], recent: list[tuple[str, str]], model: str | None) -> str:
+    """A running summary of earlier turns plus the last few exchanges verbatim, trimmed to a token budget."""
+    counter = encoding_for(model)
+    parts = []
+    for asked, answer in recent[-VERBATIM_TURNS:]:
+        short, _ = counter.truncate(answer, 150)
+        parts.append(f"Q: {asked}\nA: {short}")
+    text = "\n".join([*summary_lines[-12:], *parts])
+    trimmed, _ = counter.truncate(text, HISTORY_TOKENS)
+    return trimmed

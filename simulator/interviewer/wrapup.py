@@ -1,0 +1,71 @@
+"""The end of a session: per-rubric averages, strongest and weakest dimensions with quotes, three drills,
+and the focus for the next session."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+
+from simulator.contracts import Question, Rubric, Scorecard
+
+
+def summarise(
+    final_cards: dict[str, Scorecard], questions: dict[str, Question], rubrics: dict[str, Rubric]
+) -> dict[str, Any]:
+    if not final_cards:
+        return {
+            "answered": 0,
+            "message": "No answers were scored in this session.",
+            "rubric_averages": {},
+            "strongest": None,
+            "weakest": None,
+            "drills": [],
+            "next_focus": None,
+            "overall_mean": None,
+        }
+    by_rubric: dict[str, list[float]] = defaultdict(list)
+    by_crit: dict[str, list[tuple[int, str, list[str], str]]] = defaultdict(list)
+    for qid, card in final_cards.items():
+        for rid, r in card.rubrics.items():
+            by_rubric[rid].append(r.score)
+            for cid, c in r.criteria.items():
+                by_crit[f"{rid}.{cid}"].append((c.level, qid, c.evidence, c.feedback))
+    means = {k: float(np.mean([x[0] for x in v])) for k, v in by_crit.items()}
+    order = sorted(means, key=lambda k: (means[k], k))
+    weakest, strongest = order[0], order[-1]
+
+    def detail(key: str, best: bool) -> dict[str, Any]:
+        rows = sorted(by_crit[key], key=lambda x: x[0], reverse=best)
+        _, qid, evidence, feedback = rows[0]
+        rid, cid = key.split(".")
+        return {
+            "criterion": key,
+            "name": rubrics[rid].criterion(cid).name,
+            "mean_level": round(means[key], 2),
+            "question_id": qid,
+            "quotes": evidence[:2],
+            "feedback": feedback,
+        }
+
+    drills = []
+    for key in order[:3]:
+        rid, cid = key.split(".")
+        crit = rubrics[rid].criterion(cid)
+        qid = min(by_crit[key], key=lambda x: x[0])[1]
+        q = questions.get(qid)
+        where = f"re-answer {qid}" if q else "re-answer your weakest question"
+        drills.append(
+            f"{crit.name} ({key}, mean {means[key]:.1f}/5): {crit.advice.strip()} Drill: {where} "
+            f"and make sure you can answer “{crit.probes[0]}”"
+        )
+    return {
+        "answered": len(final_cards),
+        "overall_mean": round(float(np.mean([c.overall for c in final_cards.values()])), 1),
+        "rubric_averages": {k: round(float(np.mean(v)), 2) for k, v in sorted(by_rubric.items())},
+        "strongest": detail(strongest, True),
+        "weakest": detail(weakest, False),
+        "drills": drills,
+        "next_focus": weakest,
+    }

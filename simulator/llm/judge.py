@@ -1,0 +1,170 @@
+"""LLM mode for one candidate turn: one request returns levels, evidence, feedback and the next move.
+
+Code, not the model, decides what counts: evidence quotes are checked against the answer (a criterion above
+level 2 needs a verified quote), totals are computed from levels, and the offline scorer runs beside the
+model; a rubric where the two differ by more than 1.5 levels is flagged `judge_disagreement` (and when the
+answer also tried to address the grader, the offline rubric stands).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from simulator.contracts import CriterionScore, Question, Rubric, RubricScore, Scorecard
+from simulator.llm.base import OnText
+from simulator.llm.guard import neutralise, new_delimiter
+from simulator.llm.structured import StructuredCaller
+from simulator.prompts import Prompt
+from simulator.scoring.scorer import overall_from, rubric_score
+
+DISAGREEMENT = 1.5
+EVIDENCE_CAP = 2
+
+
+class JudgedCriterion(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    rubric: str
+    criterion: str
+    level: int = Field(ge=1, le=5)
+    evidence: list[str] = Field(default_factory=list)
+    feedback: str = ""
+
+
+class TurnReply(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    criteria: list[JudgedCriterion]
+    covered_key_points: list[int] = Field(default_factory=list)
+    next_move: Literal["follow_up", "next_question", "wrap_up"] = "next_question"
+    follow_up_target: str | None = None
+    interviewer_says: str = ""
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text.lower()).strip(" .,\"'“”")
+
+
+def verify_quote(quote: str, answer: str, threshold: float = 0.85) -> str | None:
+    """The span of `answer` that `quote` reproduces (fuzzy), or None when the quote is not in the answer."""
+    q = _norm(quote)
+    if len(q) < 4:
+        return None
+    a_norm = _norm(answer)
+    if q in a_norm:
+        idx = answer.lower().find(quote.strip().lower())
+        return answer[idx : idx + len(quote.strip())] if idx >= 0 else quote.strip()
+    sm = difflib.SequenceMatcher(None, a_norm, q, autojunk=False)
+    blocks = sum(b.size for b in sm.get_matching_blocks())
+    if blocks / len(q) < threshold:
+        return None
+    m = sm.find_longest_match(0, len(a_norm), 0, len(q))
+    start = max(0, m.a - m.b)
+    return a_norm[start : start + len(q)]
+
+
+@dataclass
+class Judgement:
+    scorecard: Scorecard
+    reply: TurnReply
+    prompt_tokens: int
+    completion_tokens: int
+    requests: int
+    repaired: bool
+    mode: str
+
+
+def rubric_text(rubrics: dict[str, Rubric], ids: list[str]) -> str:
+    out = []
+    for rid in ids:
+        r = rubrics[rid]
+        out.append(f"[{rid}] {r.name}")
+        for c in r.criteria:
+            anchors = " | ".join(f"{k}: {v}" for k, v in sorted(c.levels.items()) if k in (1, 3, 5))
+            out.append(f"  - {rid}.{c.id} ({c.name}): {c.description} Anchors: {anchors}")
+    return "\n".join(out)
+
+
+def judge_turn(
+    caller: StructuredCaller,
+    prompt: Prompt,
+    rubrics: dict[str, Rubric],
+    question: Question | None,
+    question_text: str,
+    answer: str,
+    offline: Scorecard,
+    history: str,
+    follow_ups_left: int,
+    asked_probes: list[str],
+    on_text: OnText | None = None,
+) -> Judgement:
+    ids = list(offline.rubrics)
+    delimiter = new_delimiter()
+    key_points = "\n".join(f"{i}. {p}" for i, p in enumerate(question.key_points)) if question else "(none given)"
+    system, user = prompt.render(
+        round=offline.round,
+        question=question_text,
+        key_points=key_points,
+        rubrics=rubric_text(rubrics, ids),
+        history=history or "(this is the first answer)",
+        answer=neutralise(answer, delimiter),
+        delimiter=delimiter,
+        follow_ups_left=follow_ups_left,
+        asked_probes="; ".join(asked_probes) or "none yet",
+    )
+    result = caller.call([("system", system), ("user", user)], TurnReply, on_text)
+    reply = result.value
+    card = build_scorecard(reply, rubrics, ids, answer, offline, caller.model.model)
+    usage_in = sum(r.prompt_tokens or 0 for r in result.replies)
+    usage_out = sum(r.completion_tokens or 0 for r in result.replies)
+    return Judgement(card, reply, usage_in, usage_out, result.requests, result.repaired, result.mode)
+
+
+def build_scorecard(
+    reply: TurnReply, rubrics: dict[str, Rubric], ids: list[str], answer: str, offline: Scorecard, model: str
+) -> Scorecard:
+    judged = {(c.rubric, c.criterion): c for c in reply.criteria}
+    flags = list(offline.flags)
+    injected = "prompt_injection" in flags
+    out: dict[str, RubricScore] = {}
+    for rid in ids:
+        rubric = rubrics[rid]
+        crits: dict[str, CriterionScore] = {}
+        for c in rubric.criteria:
+            j = judged.get((rid, c.id))
+            off = offline.rubrics[rid].criteria[c.id]
+            if j is None:
+                crits[c.id] = off
+                if "judge_incomplete" not in flags:
+                    flags.append("judge_incomplete")
+                continue
+            quotes = [q for q in (verify_quote(e, answer) for e in j.evidence[:3]) if q]
+            level = j.level if quotes or j.level <= EVIDENCE_CAP else EVIDENCE_CAP
+            if j.evidence and not quotes and "unverified_evidence" not in flags:
+                flags.append("unverified_evidence")
+            crits[c.id] = CriterionScore(
+                level=level,
+                evidence=quotes,
+                feedback=(j.feedback or off.feedback)[:400],
+                probe=off.probe if level <= 3 else None,
+            )
+        score = rubric_score(rubric, crits)
+        if abs(score - offline.rubrics[rid].score) > DISAGREEMENT:
+            if "judge_disagreement" not in flags:
+                flags.append("judge_disagreement")
+            if injected:
+                out[rid] = offline.rubrics[rid]
+                continue
+        out[rid] = RubricScore(score=round(score, 3), criteria=crits)
+    return offline.model_copy(
+        update={
+            "rubrics": out,
+            "overall": 0 if "empty_answer" in flags else overall_from(out),
+            "flags": flags,
+            "backend": "openai",
+            "model": model,
+        }
+    )
