@@ -82,6 +82,20 @@ def _read_turn() -> str | None:
                 return line
 
 
+class _StreamPrinter:
+    """Shows the interviewer's words as the model streams them."""
+
+    def __init__(self) -> None:
+        self.started = False
+
+    def __call__(self, delta: str) -> None:
+        if not self.started:
+            sys.stdout.write("\nInterviewer: ")
+            self.started = True
+        sys.stdout.write(delta)
+        sys.stdout.flush()
+
+
 def practice(
     round: str | None = typer.Option(None, "--round", help="one round or a comma list (default: all four)"),
     questions: int = typer.Option(4, "--questions", help="how many main questions"),
@@ -111,13 +125,13 @@ def practice(
     else:
         jd = read_text_file(jd_file, "job description") if jd_file else None
         plan = Plan(
-            rounds=parse_rounds(round),
+            rounds=list[str](parse_rounds(round)),
             questions=questions,
             minutes=minutes,
             seniority=seniority or (infer_seniority(jd) if jd else "mid"),
             job_description=jd,
             focus=focus,
-            question_ids=list(question_id),
+            question_ids=list(question_id or []),
         )
         iv = Interviewer(rt, engine_backend, rt.store, rt.settings.profile, clock=clock)
         events = iv.start(plan)
@@ -137,16 +151,8 @@ def practice(
             text = _read_turn()
             if text is None:
                 break
-            streamed: list[str] = []
-
-            def on_text(delta: str) -> None:
-                if not streamed:
-                    sys.stdout.write("\nInterviewer: ")
-                streamed.append(delta)
-                sys.stdout.write(delta)
-                sys.stdout.flush()
-
-            _emit(iv.respond(text, on_text if backend != "offline" and fmt is TextOrJsonl.text else None), fmt)
+            printer = _StreamPrinter()
+            _emit(iv.respond(text, printer if backend != "offline" and fmt is TextOrJsonl.text else None), fmt)
     except KeyboardInterrupt:
         pass
     if not iv.finished and iv.session is not None:

@@ -23,6 +23,7 @@ from simulator.prompts import load_prompts
 from simulator.runtime import Runtime
 from simulator.tokens import count_tokens
 
+MAX_SAYS = 600  # a runaway reply is cut; the interviewer speaks in a sentence or two
 Move = Literal["follow_up", "next_question", "wrap_up"]
 
 
@@ -135,7 +136,7 @@ class LLMBackend:
             )
         move: Move = j.reply.next_move
         follow: FollowUpChoice | None = None
-        says = j.reply.interviewer_says.strip()
+        says = j.reply.interviewer_says.strip()[:MAX_SAYS]
         if move == "follow_up":
             repeated = says.lower() in {p.lower() for p in ctx.asked_probes}
             if ctx.follow_ups_left <= 0 or not says or repeated:

@@ -1,0 +1,76 @@
+"""`mocksim practice --answers-file F --format jsonl`: the exact event contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import main
+
+
+@pytest.fixture(autouse=True)
+def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOCKSIM_EMBEDDER", "fake")
+
+
+def test_scripted_session_events(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "answers.txt"
+    f.write_text(
+        "Can I assume a single region?\n---\nI would use Redis as a cache in front of PostgreSQL.\n"
+        "---\n/hint\n---\nThe tradeoff is staleness because of TTLs.\n---\n/skip\n"
+    )
+    code = main(["practice", "--round", "technical", "--questions", "2", "--answers-file", str(f), "--format", "jsonl"])
+    out = capsys.readouterr().out
+    events = [json.loads(line) for line in out.splitlines()]
+    assert code == 0
+    types = [e["type"] for e in events]
+    assert types[0] == "session" and types[1] == "question" and types[-1] == "summary"
+    assert "clarification" in types and "hint" in types and "scorecard" in types
+    card = next(e for e in events if e["type"] == "scorecard")
+    assert {"overall", "rubrics", "coverage", "flags"} <= set(card)
+    fu = [e for e in events if e["type"] == "follow_up"]
+    assert all({"text", "target"} <= set(e) for e in fu)
+    sid = events[0]["id"]
+    code = main(["sessions", "show", sid])
+    shown = capsys.readouterr().out
+    assert code == 0 and "I would use Redis" in shown
+    assert main(["sessions", "export", sid, "--format", "json", "--output", str(tmp_path / "s.json")]) == 0
+    assert main(["sessions", "list", "--format", "jsonl"]) == 0
+    listed = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert listed[0]["id"] == sid and listed[0]["status"] == "finished"
+    assert main(["sessions", "import", str(tmp_path / "s.json")]) == 0
+    assert main(["sessions", "delete", sid, "--yes"]) == 0
+    assert main(["progress", "--format", "json"]) == 0
+    prog = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert prog["sessions"] == 1 and prog["weakest"]
+
+
+def test_resume_and_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    one = tmp_path / "one.txt"
+    one.write_text("I would add an index.\n")
+    assert (
+        main(
+            [
+                "practice",
+                "--round",
+                "technical",
+                "--questions",
+                "1",
+                "--minutes",
+                "5",
+                "--answers-file",
+                str(one),
+                "--format",
+                "jsonl",
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["practice", "--resume", "nope", "--answers-file", str(one)]) == 2
+    assert "no session 'nope'" in capsys.readouterr().err
+    assert main(["practice", "--round", "lunch"]) == 2
+    assert main(["practice", "--answers-file", str(tmp_path / "missing.txt")]) == 2
+    assert main(["practice", "--backend", "claude", "--answers-file", str(one)]) == 2

@@ -1,0 +1,122 @@
+"""The round engine with the offline backend: asks, clarifies, follows up, stores first, resumes, wraps up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator.interviewer.backends import OfflineBackend, TurnContext, TurnResult
+from simulator.interviewer.engine import Interviewer, Plan, SimulatedClock
+from simulator.interviewer.intents import classify
+from simulator.llm.base import OnText
+from simulator.runtime import Runtime
+from simulator.store import SessionStore
+
+WEAK = "I would use a cache."
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SessionStore:
+    return SessionStore(f"sqlite:///{tmp_path / 'db.sqlite'}")
+
+
+def interviewer(rt: Runtime, store: SessionStore, **kw: object) -> Interviewer:
+    return Interviewer(rt, OfflineBackend(rt), store, "ana", clock=SimulatedClock(), **kw)  # type: ignore[arg-type]
+
+
+def test_intents() -> None:
+    assert classify("/hint").command == "hint" and classify("skip").command == "skip"
+    assert classify("Can I assume the input fits in memory?").kind == "clarification"
+    assert classify("What scale are we talking about?").kind == "clarification"
+    assert (
+        classify(
+            "I would shard by user id because writes dominate. Does that make sense to you, "
+            "given the load we discussed and the budget?"
+        ).kind
+        == "answer"
+    )
+
+
+def test_a_round_with_clarification_follow_ups_hint_and_wrap_up(fake_runtime: Runtime, store: SessionStore) -> None:
+    rt = fake_runtime
+    iv = interviewer(rt, store)
+    q = next(q for q in rt.questions if q.round == "system_design" and q.clarifications)
+    events = iv.start(Plan(rounds=["system_design"], questions=1, question_ids=[q.id]))
+    assert [e["type"] for e in events] == ["session", "question"] and events[1]["id"] == q.id
+    topic = next(iter(q.clarifications))
+    reply = iv.respond(f"What is the {topic}?")
+    assert reply[0]["type"] == "clarification" and reply[0]["text"] == q.clarifications[topic]
+    assert iv.respond("/hint")[0]["type"] == "hint"
+    asked = []
+    for _ in range(5):
+        out = iv.respond(WEAK)
+        assert out[0]["type"] == "scorecard"
+        if out[-1]["type"] == "follow_up":
+            asked.append(out[-1]["text"])
+        if iv.finished:
+            break
+    assert iv.finished and out[-1]["type"] == "summary"
+    assert len(asked) == 2 and len(set(asked)) == 2, "at most N follow-ups, never repeated"
+    session = store.get("ana", events[0]["id"])
+    kinds = [t.kind for t in session.turns]
+    assert kinds[:2] == ["clarification", "hint"] and kinds.count("answer") == 3
+    assert session.status == "finished"
+    assert all(t.scorecard is not None for t in session.turns if t.kind == "answer")
+    assert "hint_used" in session.turns[2].scorecard.flags  # type: ignore[union-attr]
+    summary = out[-1]
+    assert summary["answered"] == 1 and len(summary["drills"]) == 3 and summary["next_focus"]
+    assert summary["weakest"]["name"] and summary["strongest"]["criterion"]
+
+
+def test_skip_repeat_end_and_empty(fake_runtime: Runtime, store: SessionStore) -> None:
+    iv = interviewer(fake_runtime, store)
+    events = iv.start(Plan(rounds=["technical"], questions=3))
+    first = events[1]["id"]
+    assert iv.respond("   ")[0]["type"] == "notice"
+    assert iv.respond("/repeat")[0]["id"] == first
+    nxt = iv.respond("/skip")
+    assert nxt[0]["type"] == "question" and nxt[0]["id"] != first
+    end = iv.respond("/end")
+    assert end[-1]["type"] == "summary" and iv.finished
+    assert iv.respond("hello")[0]["type"] == "notice"
+
+
+def test_answers_are_stored_before_scoring_and_the_session_resumes(fake_runtime: Runtime, store: SessionStore) -> None:
+    rt = fake_runtime
+
+    class Crashing(OfflineBackend):
+        def turn(self, ctx: TurnContext, on_text: OnText | None = None) -> TurnResult:
+            raise KeyboardInterrupt  # stands in for a kill in the middle of scoring
+
+    iv = Interviewer(rt, Crashing(rt), store, "ana", clock=SimulatedClock())
+    sid = iv.start(Plan(rounds=["technical"], questions=2))[0]["id"]
+    with pytest.raises(KeyboardInterrupt):
+        iv.respond("My answer that must survive: use a composite index on (user_id, created_at).")
+    saved = store.get("ana", sid)
+    assert saved.turns[-1].answer.startswith("My answer that must survive") and saved.turns[-1].scorecard is None
+    again, events = Interviewer.resume(rt, OfflineBackend(rt), store, "ana", sid, clock=SimulatedClock())
+    assert events[0]["type"] == "session" and events[0]["resumed"] is True
+    assert any(e["type"] == "scorecard" for e in events), "the unscored answer is scored on resume"
+    assert events[-1]["type"] in ("follow_up", "question")
+    assert store.unscored_turns("ana", sid) == []
+    again.respond("/end")
+    with pytest.raises(Exception, match="already finished"):
+        Interviewer.resume(rt, OfflineBackend(rt), store, "ana", sid)
+
+
+def test_time_runs_out(fake_runtime: Runtime, store: SessionStore) -> None:
+    iv = interviewer(fake_runtime, store)
+    iv.start(Plan(rounds=["behavioral"], questions=5, minutes=5))
+    long_answer = "I led the migration and measured everything carefully. " * 120  # ~ 7 minutes spoken
+    out = iv.respond(long_answer)
+    assert out[-1]["type"] == "summary" and iv.finished
+
+
+def test_seen_questions_are_not_repeated(fake_runtime: Runtime, store: SessionStore) -> None:
+    first = interviewer(fake_runtime, store)
+    ids1 = first.start(Plan(rounds=["coding"], questions=3))[0]["questions"]
+    first.respond("I would use a hash map.")
+    second = interviewer(fake_runtime, store)
+    ids2 = second.start(Plan(rounds=["coding"], questions=3))[0]["questions"]
+    assert ids1[0] not in ids2

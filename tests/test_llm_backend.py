@@ -1,0 +1,166 @@
+"""LLM mode over real HTTP: the openai client and langchain against a loopback OpenAI-compatible server."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from simulator.interviewer.backends import LLMBackend, TurnContext
+from simulator.llm import get_chat_model
+from simulator.llm.testserver import FakeOpenAIServer
+from simulator.runtime import Runtime
+from simulator.settings import PROJECT_ROOT, Settings
+
+from .llm_helpers import judged
+
+pytestmark = pytest.mark.slow
+ANSWER = (
+    "I would store an idempotency key per payment in PostgreSQL with a unique constraint, because two retries "
+    "can race. A repeated key returns the stored response instead of charging again."
+)
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAIServer]:
+    with FakeOpenAIServer() as s:
+        yield s
+
+
+def backend_for(
+    rt: Runtime, server: FakeOpenAIServer, tmp_path: Path, mode: str = "auto", timeout: float = 5.0, retries: int = 1
+) -> LLMBackend:
+    settings = Settings(
+        home=tmp_path,
+        resources=PROJECT_ROOT,
+        llm_base_url=server.base_url,
+        llm_model="fake-model",
+        llm_api_key="sk-test-not-real-0000000000",
+        llm_timeout=timeout,
+        llm_retries=retries,
+        structured_output=mode,
+    )  # type: ignore[arg-type]
+    model = get_chat_model("openai", settings)
+    return LLMBackend(rt, model, mode)
+
+
+def ctx(rt: Runtime, answer: str = ANSWER) -> TurnContext:
+    q = rt.question_map["tq-ops-exactly-once-payments"]
+    return TurnContext(q, q.prompt, answer, "", 2, [], set())
+
+
+def test_one_request_per_turn_typed_levels_and_code_totals(
+    minilm_runtime: Runtime, server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    rt = minilm_runtime
+    c = ctx(rt)
+    reply = judged(rt, c.question, ANSWER, level=4)  # type: ignore[arg-type]
+    reply["overall"] = 100  # a total from the model is ignored
+    server.enqueue({"json": reply})
+    result = backend_for(rt, server, tmp_path).turn(c)
+    assert len(server.requests) == 1 and result.requests == 1
+    assert server.requests[0]["response_format"]["type"] == "json_schema"
+    card = result.scorecard
+    assert card.backend == "openai" and card.model == "fake-model"
+    assert all(cs.level == 4 for r in card.rubrics.values() for cs in r.criteria.values())
+    assert card.overall == 75  # (4 - 1) / 4 * 100, computed in code
+    assert result.prompt_tokens > 0 and result.completion_tokens > 0
+    body = json.dumps(server.requests[0])
+    assert "answer-" in body and "<<answer-" in body  # the answer sits inside randomised delimiters
+
+
+def test_unverified_evidence_caps_the_level(minilm_runtime: Runtime, server: FakeOpenAIServer, tmp_path: Path) -> None:
+    rt = minilm_runtime
+    c = ctx(rt)
+    server.enqueue({"json": judged(rt, c.question, ANSWER, level=5, evidence="We sharded Cassandra by tenant")})  # type: ignore[arg-type]
+    card = backend_for(rt, server, tmp_path).turn(c).scorecard
+    assert all(cs.level <= 2 for r in card.rubrics.values() for cs in r.criteria.values())
+    assert "unverified_evidence" in card.flags
+
+
+@pytest.mark.parametrize(("reject", "mode"), [(["json_schema"], "tools"), (["json_schema", "tools"], "json_mode")])
+def test_auto_falls_back_to_a_mode_the_endpoint_offers(
+    minilm_runtime: Runtime, server: FakeOpenAIServer, tmp_path: Path, reject: list[str], mode: str
+) -> None:
+    rt = minilm_runtime
+    c = ctx(rt)
+    server.enqueue({"json": judged(rt, c.question, ANSWER), "reject": reject})  # type: ignore[arg-type]
+    backend = backend_for(rt, server, tmp_path)
+    result = backend.turn(c)
+    assert result.fallback is None and result.meta["structured_output"] == mode
+    server.enqueue({"json": judged(rt, c.question, ANSWER)})  # type: ignore[arg-type]
+    before = len(server.requests)
+    backend.turn(c)
+    assert len(server.requests) == before + 1, "the working mode is remembered"
+
+
+def test_invalid_json_gets_one_repair_retry(minilm_runtime: Runtime, server: FakeOpenAIServer, tmp_path: Path) -> None:
+    rt = minilm_runtime
+    c = ctx(rt)
+    server.enqueue(
+        {"content": "Sure! Here is my grading: level 4 for everything."}, {"json": judged(rt, c.question, ANSWER)}
+    )  # type: ignore[arg-type]
+    result = backend_for(rt, server, tmp_path).turn(c)
+    assert result.fallback is None and result.requests == 2 and result.meta["repaired"] is True
+
+
+@pytest.mark.parametrize(
+    ("faults", "kind"),
+    [
+        ([{"status": 500}, {"status": 503}], "http_503"),
+        ([{"reset": True}, {"reset": True}], "connection"),
+        ([{"truncate": True, "json": {"criteria": []}}, {"truncate": True, "json": {"criteria": []}}], "invalid_json"),
+        ([{"status": 429, "retry_after": 0.05}, {"status": 429, "retry_after": 0.05}], "rate_limit"),
+        ([{"delay": 1.5, "json": {}}, {"delay": 1.5, "json": {}}], "timeout"),
+        ([{"content": ""}, {"content": ""}], "invalid_json"),
+    ],
+)
+def test_faults_fall_back_to_offline_and_say_so(
+    minilm_runtime: Runtime, server: FakeOpenAIServer, tmp_path: Path, faults: list[dict[str, object]], kind: str
+) -> None:
+    rt = minilm_runtime
+    server.enqueue(*faults)
+    result = backend_for(rt, server, tmp_path, timeout=1.0, retries=1).turn(ctx(rt))
+    assert result.fallback is not None
+    assert "backend_fallback" in result.scorecard.flags
+    assert any("scored offline" in n for n in result.scorecard.notices)
+
+
+def test_429_then_success_is_retried_by_the_client(
+    minilm_runtime: Runtime, server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    rt = minilm_runtime
+    c = ctx(rt)
+    server.enqueue({"status": 429, "retry_after": 0.05}, {"json": judged(rt, c.question, ANSWER)})  # type: ignore[arg-type]
+    result = backend_for(rt, server, tmp_path).turn(c)
+    assert result.fallback is None and len(server.requests) == 2
+
+
+def test_streams_the_interviewers_words(minilm_runtime: Runtime, server: FakeOpenAIServer, tmp_path: Path) -> None:
+    rt = minilm_runtime
+    c = ctx(rt)
+    says = "Good. What happens if two retries with the same key arrive at the same moment?"
+    server.enqueue({"json": judged(rt, c.question, ANSWER, says=says, move="follow_up")})  # type: ignore[arg-type]
+    pieces: list[str] = []
+    result = backend_for(rt, server, tmp_path).turn(c, on_text=pieces.append)
+    assert server.requests[0]["stream"] is True
+    assert len(pieces) > 1 and "".join(pieces) == says
+    assert result.move == "follow_up" and result.follow_up is not None and result.follow_up.text == says
+
+
+def test_cut_stream_and_runaway_reply(minilm_runtime: Runtime, server: FakeOpenAIServer, tmp_path: Path) -> None:
+    rt = minilm_runtime
+    c = ctx(rt)
+    server.enqueue(
+        {"cut_stream": True, "json": judged(rt, c.question, ANSWER)},  # type: ignore[arg-type]
+        {"cut_stream": True, "json": judged(rt, c.question, ANSWER)},
+    )  # type: ignore[arg-type]
+    result = backend_for(rt, server, tmp_path).turn(c, on_text=lambda _: None)
+    # the cut stream leaves half a JSON object: the turn completes through the repair request, and says so
+    assert result.fallback is None and result.meta["repaired"] is True and len(server.requests) == 2
+    long_says = "Tell me more about that. " * 400  # ten times longer than any sane reply
+    server.enqueue({"json": judged(rt, c.question, ANSWER, says=long_says, move="follow_up")})  # type: ignore[arg-type]
+    result = backend_for(rt, server, tmp_path).turn(c)
+    assert result.fallback is None and len(result.says) <= 600
