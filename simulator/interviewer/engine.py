@@ -407,6 +407,7 @@ class Interviewer:
 
     def _question_event(self) -> Event:
         cur = self._require()
+        self.rt.scorer.prepare(cur.question)  # while the candidate reads and thinks
         return {
             "type": "question",
             "id": cur.question.id,

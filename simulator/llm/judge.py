@@ -83,8 +83,7 @@ def rubric_text(rubrics: dict[str, Rubric], ids: list[str]) -> str:
         r = rubrics[rid]
         out.append(f"[{rid}] {r.name}")
         for c in r.criteria:
-            anchors = " | ".join(f"{k}: {v}" for k, v in sorted(c.levels.items()) if k in (1, 3, 5))
-            out.append(f"  - {rid}.{c.id} ({c.name}): {c.description} Anchors: {anchors}")
+            out.append(f"  - {rid}.{c.id} ({c.name}): {c.description.strip()} Level 5: {c.levels[5]}")
     return "\n".join(out)
 
 

@@ -52,12 +52,20 @@ def _phrase_pattern(phrases: list[str], regex: bool = False) -> re.Pattern[str]:
     return re.compile("|".join(parts) or r"(?!x)x")
 
 
+TERM_TOKEN = re.compile(r"[a-z0-9][a-z0-9+#._/'-]*[a-z0-9+#]|[a-z0-9]")
+MAX_TERM_WORDS = 5
+
+
+def term_key(text: str) -> str:
+    return " ".join(TERM_TOKEN.findall(text.lower()))
+
+
 @dataclass(frozen=True)
 class Lexicon:
     cues: dict[str, re.Pattern[str]]
     injection: tuple[re.Pattern[str], ...]
     tech: re.Pattern[str]
-    tech_canonical: dict[str, str]
+    tech_canonical: dict[str, str]  # term_key -> spelling in the lexicon
 
     def find(self, name: str, text_lower: str) -> list[str]:
         return [m.group(0) for m in self.cues[name].finditer(text_lower)]
@@ -66,12 +74,20 @@ class Lexicon:
         return self.cues[name].search(text_lower) is not None
 
     def tech_terms(self, text: str) -> list[str]:
-        """Distinct named technologies/techniques in `text`, in canonical spelling."""
-        seen: dict[str, str] = {}
-        for m in self.tech.finditer(text.lower()):
-            key = m.group(0)
-            seen.setdefault(self.tech_canonical.get(key, key), key)
-        return list(seen)
+        """Distinct named technologies/techniques in `text`, in canonical spelling (longest match first)."""
+        tokens = TERM_TOKEN.findall(text.lower())
+        found: dict[str, None] = {}
+        i = 0
+        while i < len(tokens):
+            for n in range(min(MAX_TERM_WORDS, len(tokens) - i), 0, -1):
+                hit = self.tech_canonical.get(" ".join(tokens[i : i + n]))
+                if hit is not None:
+                    found[hit] = None
+                    i += n
+                    break
+            else:
+                i += 1
+        return list(found)
 
 
 @lru_cache(maxsize=4)
@@ -97,5 +113,5 @@ def load_lexicon(rubrics_dir: Path) -> Lexicon:
     except re.error as exc:
         raise DataFileError([f"rubrics/lexicon/cues.yaml: a pattern does not compile: {exc}"]) from exc
     terms = [str(t) for items in terms_by_cat.values() for t in items]
-    canonical = {t.lower(): t for t in terms}
+    canonical = {term_key(t): t for t in terms if term_key(t)}
     return Lexicon(cues, injection, _phrase_pattern(terms), canonical)

@@ -92,14 +92,35 @@ class Scorer:
         texts: list[str] = []
         for it, (text, _, _) in zip(items, prepared, strict=True):
             texts += [s.text[:2000] for s in split_sentences(text)]
-            ref = it.reference or (it.question.reference_answer if it.question else None)
-            if ref:
-                texts += [s.text[:2000] for s in split_sentences(ref)]
-            if it.question:
-                texts += it.question.key_points
+            if it.question is not None:
+                texts += self.question_texts(it.question)
+            if it.reference and (it.question is None or not it.question.key_points):
+                texts += [s.text[:2000] for s in split_sentences(it.reference)]
         if texts:
             self.encoder.encode(list(dict.fromkeys(texts)))
         return [self._score(it, *p) for it, p in zip(items, prepared, strict=True)]
+
+    @staticmethod
+    def question_texts(q: Question) -> list[str]:
+        """Everything on the question's side that the signals compare answers with."""
+        out = list(q.key_points)
+        if q.design is not None:
+            d = q.design
+            out += [
+                *d.functional_requirements,
+                *d.entities_apis,
+                *d.components,
+                *d.deep_dives,
+                *d.failure_modes,
+                *d.monitoring,
+            ]
+        if q.coding is not None:
+            out += q.coding.edge_cases
+        return out
+
+    def prepare(self, question: Question) -> None:
+        """Encode the question's side ahead of time (called when the question is asked, not when answered)."""
+        self.encoder.encode(self.question_texts(question))
 
     # ----------------------------------------------------------------- private
     def _prepare(self, it: Item) -> tuple[str, list[str], list[str]]:

@@ -1,0 +1,136 @@
+"""Model use per turn and offline turn speed, on a recorded session.
+
+The recorded session is the strong answers in benchmarks/data/strong_answers.yaml, sent as a 45-minute
+practice session (one answer per turn, the engine choosing follow-ups and next questions). LLM mode runs
+against the loopback OpenAI-compatible server with a scripted judge, through the real openai client.
+Prints JSON: model requests per candidate turn, median prompt tokens per turn and per session (counted with
+tiktoken on what was actually sent), and the offline turn latency p50/p95 after warm-up.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+from _common import ROOT
+
+from simulator.interviewer.backends import LLMBackend, OfflineBackend, TurnContext
+from simulator.interviewer.engine import Interviewer, Plan, SimulatedClock
+from simulator.llm import get_chat_model
+from simulator.llm.testserver import FakeOpenAIServer
+from simulator.runtime import Runtime
+from simulator.settings import Settings
+from simulator.store import SessionStore
+from simulator.tokens import encoding_for
+
+
+def recorded() -> list[dict[str, Any]]:
+    data = yaml.safe_load((ROOT / "benchmarks" / "data" / "strong_answers.yaml").read_text())["answers"]
+    return [{"question_id": a["question_id"], "answer": " ".join(s["text"] for s in a["segments"])} for a in data]
+
+
+def judge_reply(rt: Runtime, body: dict[str, Any]) -> dict[str, Any]:
+    """A plausible judge: level 3 everywhere, quoting the first words of the answer, then next question."""
+    user = body["messages"][-1]["content"]
+    rubric_ids = [line.split("]")[0][1:] for line in user.splitlines() if line.startswith("[")]
+    answer = user.split(">>\n", 1)[1].split("\n<</", 1)[0] if ">>\n" in user else ""
+    quote = " ".join(answer.split()[:8])
+    crits = [
+        {"rubric": r, "criterion": c.id, "level": 3, "evidence": [quote], "feedback": "ok"}
+        for r in rubric_ids
+        if r in rt.rubrics
+        for c in rt.rubrics[r].criteria
+    ]
+    return {"json": {"criteria": crits, "next_move": "next_question", "interviewer_says": "Thanks, next one."}}
+
+
+def main() -> None:
+    turns = recorded()
+    with tempfile.TemporaryDirectory() as tmp, FakeOpenAIServer() as server:
+        settings = Settings(
+            home=Path(tmp),
+            resources=ROOT,
+            llm_base_url=server.base_url,
+            llm_model="gpt-4o-mini",
+            llm_api_key="sk-bench-not-a-real-key-000000",
+        )
+        rt = Runtime(settings)
+        rt.bank()
+        server.default = lambda body: judge_reply(rt, body)
+        store = SessionStore(settings.effective_database_url)
+        backend = LLMBackend(rt, get_chat_model("openai", settings, streaming=False))
+        iv = Interviewer(rt, backend, store, "bench", clock=SimulatedClock())
+        ids = list(dict.fromkeys(t["question_id"] for t in turns))[:12]
+        iv.start(
+            Plan(
+                rounds=["behavioral", "technical", "system_design", "coding"],
+                questions=len(ids),
+                minutes=45,
+                question_ids=ids,
+            )
+        )
+        answers = {t["question_id"]: t["answer"] for t in turns}
+        candidate_turns = 0
+        while not iv.finished and candidate_turns < 40:
+            cur = iv.current
+            assert cur is not None
+            text = answers[cur.question.id] if not cur.answers else "To add to that: " + answers[cur.question.id][:300]
+            iv.respond(text)
+            candidate_turns += 1
+        if not iv.finished:
+            iv.wrap_up()
+        enc = encoding_for("gpt-4o-mini")
+        per_request = [
+            sum(enc.count(str(m.get("content", ""))) for m in r.get("messages", []))
+            for r in server.requests
+            if "messages" in r
+        ]
+        session_minutes = iv.clock()
+
+        off = OfflineBackend(rt)
+        qmap = rt.question_map
+        for t in turns[:5]:  # warm-up
+            off.turn(TurnContext(qmap[t["question_id"]], "", t["answer"], "", 2, [], set()))
+        lat = []
+        for t in turns:
+            q = qmap[t["question_id"]]
+            rt.scorer.prepare(q)  # the engine does this when it asks the question
+            start = time.perf_counter()
+            off.turn(TurnContext(q, q.prompt, t["answer"], "", 2, [], set()))
+            lat.append((time.perf_counter() - start) * 1000)
+        lat.sort()
+    print(
+        json.dumps(
+            {
+                "benchmark": "turns",
+                "candidate_turns": candidate_turns,
+                "model_requests": len(per_request),
+                "model_requests_per_turn": round(len(per_request) / max(1, candidate_turns), 3),
+                "median_prompt_tokens_per_turn": int(statistics.median(per_request)) if per_request else 0,
+                "prompt_tokens_per_session": sum(per_request),
+                "session_minutes_simulated": round(session_minutes, 1),
+                "prompt_tokens_per_45_min": int(sum(per_request) * 45 / max(session_minutes, 1e-6)),
+                "offline_turn_latency_ms": {
+                    "p50": round(statistics.median(lat), 1),
+                    "p95": round(lat[int(0.95 * (len(lat) - 1))], 1),
+                    "answers": len(lat),
+                    "mean_words": int(statistics.mean(len(t["answer"].split()) for t in turns)),
+                },
+                "targets": {
+                    "model_requests_per_turn": 1,
+                    "median_prompt_tokens_per_turn": 3000,
+                    "prompt_tokens_per_45_min_session": 40000,
+                    "offline_turn_p50_ms": 50,
+                },
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
