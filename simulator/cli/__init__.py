@@ -10,6 +10,7 @@ import typer
 from simulator.cli.admin import register as register_admin
 from simulator.cli.practice import practice
 from simulator.cli.questions import app as questions_app
+from simulator.cli.rewrite import rewrite
 from simulator.cli.score import score
 from simulator.cli.sessions import app as sessions_app
 from simulator.cli.sessions import progress
@@ -26,6 +27,7 @@ register_admin(app)
 app.add_typer(questions_app, name="questions")
 app.command("score")(score)
 app.command("practice")(practice)
+app.command("rewrite")(rewrite)
 app.add_typer(sessions_app, name="sessions")
 app.command("progress")(progress)
 

@@ -1,0 +1,65 @@
+"""`mocksim rewrite`: a STAR rewrite in your own voice, scored before and after."""
+
+from __future__ import annotations
+
+import textwrap
+
+import typer
+
+from simulator.cli.common import TextOrJson, emit_json
+from simulator.errors import InputError
+from simulator.llm import get_chat_model
+from simulator.rewrite import Rewriter
+from simulator.runtime import get_runtime
+from simulator.textio import clean_text, read_text_file
+
+
+def rewrite(
+    question_id: str | None = typer.Option(None, "--question-id"),
+    question_text: str | None = typer.Option(None, "--question-text"),
+    answer_file: str | None = typer.Option(None, "--answer-file", help="your answer as a text file ('-' = stdin)"),
+    notes_file: str | None = typer.Option(
+        None, "--notes-file", help="facts to weave in: results, numbers, who did what"
+    ),
+    backend: str = typer.Option("offline", "--backend", help="offline | openai"),
+    fmt: TextOrJson = typer.Option(TextOrJson.text, "--format"),
+) -> int:
+    """Rewrite a behavioral answer as STAR, adding no fact you did not give, and show the score gain."""
+    rt = get_runtime()
+    if bool(question_id) == bool(question_text):
+        raise InputError("give exactly one of --question-id or --question-text")
+    if not answer_file:
+        raise InputError("--answer-file is required", "write your answer into a text file and pass its path")
+    if backend not in ("offline", "openai"):
+        raise InputError(f"unknown backend '{backend}'", "use offline or openai")
+    answer = read_text_file(answer_file, "answer")
+    notes = read_text_file(notes_file, "notes") if notes_file else None
+    question = (rt.question_map.get(question_id) or rt.bank().get(question_id)) if question_id else None
+    qtext = clean_text(question_text or "").strip() if question is None else None
+    if question is None and not qtext:
+        raise InputError("--question-text is empty", "pass the question you were asked")
+    model = get_chat_model("openai", rt.settings) if backend == "openai" else None
+    result = Rewriter(rt, model).rewrite(answer, question=question, question_text=qtext, notes=notes)
+    if fmt is TextOrJson.json:
+        emit_json(result.public())
+        return 0
+    typer.echo("Rewrite (bracketed parts are yours to fill in):\n")
+    for line in result.text.splitlines():
+        typer.echo(textwrap.fill(line, 100, subsequent_indent="  "))
+    typer.echo(f"\nScore {result.before.overall} → {result.after.overall} (placeholders count as missing)")
+    for rid, delta in result.deltas.items():
+        typer.echo(
+            f"  {rid:<14} {result.before.rubrics[rid].score:.1f} → {result.after.rubrics[rid].score:.1f}"
+            f"  ({delta:+.1f})"
+        )
+    if result.placeholders:
+        typer.echo("\nTo fill in:\n" + "\n".join(f"  - {p}" for p in result.placeholders))
+    if result.unsupported_facts:
+        typer.echo(
+            "\nRemoved facts not in your answer or notes: " + ", ".join(f.text for f in result.unsupported_facts)
+        )
+    for n in result.notices:
+        typer.echo(f"Note: {n}")
+    if result.reference:
+        typer.echo("\nA strong reference answer from the bank:\n" + textwrap.fill(result.reference, 100))
+    return 0
