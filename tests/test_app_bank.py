@@ -16,6 +16,9 @@ def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _app() -> AppTest:
+    import streamlit as st
+
+    st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     at.switch_page("simulator/ui/pages/question_bank.py")

@@ -7,7 +7,8 @@ import streamlit as st
 from simulator.contracts import Question
 from simulator.contracts.question import ROUNDS
 from simulator.errors import MocksimError
-from simulator.ui.resources import bank, show_error
+from simulator.ui.components import show_error
+from simulator.ui.resources import bank
 
 ANY = "any"
 MAX_QUERY = 500
@@ -45,6 +46,11 @@ def _detail(q: Question) -> None:
         )
     with st.expander("Reference answer"):
         st.write(q.reference_answer)
+    if st.button("Practise this question", key=f"practise_{q.id}"):
+        from simulator.ui.state import state
+
+        state().practise_question = q.id
+        st.switch_page("simulator/ui/pages/practice.py")
 
 
 def render() -> None:

@@ -1,4 +1,4 @@
-"""Heavy, shared objects for the app, built once per server process."""
+"""Heavy, shared objects for the app, built once per server process, and the per-browser backend."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ import streamlit as st
 
 from simulator.bank import QuestionBank
 from simulator.errors import MocksimError
+from simulator.interviewer.backends import Backend, get_backend
+from simulator.llm import ChatModel, get_chat_model
 from simulator.runtime import Runtime, get_runtime
+from simulator.settings import Settings
+from simulator.store import SessionStore
 
 
 @st.cache_resource(show_spinner=False)
@@ -29,5 +33,39 @@ def bank() -> QuestionBank:
     return built
 
 
-def show_error(err: MocksimError) -> None:
-    st.error(f"{err.message}" + (f"\n\n**What to do:** {err.hint}" if err.hint else ""))
+def store() -> SessionStore:
+    return runtime().store
+
+
+def scorer_ready() -> None:
+    """Load the scoring model once, with a visible spinner on first use."""
+    with st.spinner("Loading the scoring model (first use only)…"):
+        runtime().scorer.prepare  # noqa: B018  (attribute access builds the scorer)
+
+
+def llm_settings(base_url: str, model: str, api_key: str) -> Settings:
+    rt = runtime()
+    update: dict[str, object] = {}
+    if base_url.strip():
+        update["llm_base_url"] = base_url.strip()
+    if model.strip():
+        update["llm_model"] = model.strip()
+    if api_key.strip():
+        from pydantic import SecretStr
+
+        update["llm_api_key"] = SecretStr(api_key.strip())
+    return rt.settings.model_copy(update=update)
+
+
+def chat_model(base_url: str, model: str, api_key: str) -> ChatModel:
+    return get_chat_model("openai", llm_settings(base_url, model, api_key))
+
+
+def make_backend(name: str, base_url: str = "", model: str = "", api_key: str = "") -> Backend:
+    rt = runtime()
+    if name == "openai":
+        return get_backend("openai", rt, model=chat_model(base_url, model, api_key))
+    return get_backend("offline", rt)
+
+
+__all__ = ["MocksimError", "bank", "make_backend", "runtime", "scorer_ready", "store"]

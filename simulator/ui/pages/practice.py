@@ -1,0 +1,3 @@
+from simulator.ui.practice_page import render
+
+render()

@@ -1,0 +1,3 @@
+from simulator.ui.progress_page import render
+
+render()

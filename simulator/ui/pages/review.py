@@ -1,0 +1,3 @@
+from simulator.ui.review_page import render
+
+render()

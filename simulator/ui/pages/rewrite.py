@@ -1,0 +1,3 @@
+from simulator.ui.rewrite_page import render
+
+render()

@@ -1,0 +1,3 @@
+from simulator.ui.settings_page import render
+
+render()

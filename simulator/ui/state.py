@@ -1,0 +1,38 @@
+"""The one session object kept in st.session_state: who is practising, with which backend, and the live round."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from simulator.interviewer.engine import Event, Interviewer
+
+KEY = "mocksim"
+
+
+@dataclass
+class AppState:
+    profile: str = "local"
+    backend: str = "offline"
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""  # kept in this browser session only, never written anywhere
+    stt_model: str = "whisper-1"
+    interviewer: Interviewer | None = None
+    events: list[Event] = field(default_factory=list)
+    draft: str = ""  # text the candidate typed that could not be processed yet: never lost
+    focus: str | None = None
+    practise_question: str | None = None
+    rewrite_prefill: dict[str, Any] = field(default_factory=dict)
+
+
+def state() -> AppState:
+    if KEY not in st.session_state:
+        from simulator.ui.resources import runtime
+
+        st.session_state[KEY] = AppState(profile=runtime().settings.profile)
+    value = st.session_state[KEY]
+    assert isinstance(value, AppState)
+    return value

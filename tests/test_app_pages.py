@@ -1,0 +1,97 @@
+"""AppTest drives every page: happy paths and bad input (empty answer, a 100,000-character paste, no question)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import main
+from simulator.llm.testserver import FakeOpenAIServer
+
+from .apptest_helpers import button, open_page
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOCKSIM_EMBEDDER", "fake")
+
+
+def _practised(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("I would put Redis in front of PostgreSQL because reads dominate.\n---\n/end\n")
+    assert main(["practice", "--round", "technical", "--questions", "1", "--answers-file", str(f)]) == 0
+
+
+def test_practice_round_in_the_browser(tmp_path: Path) -> None:
+    at = open_page("practice")
+    assert not at.exception
+    at.multiselect(key="setup_rounds").set_value(["technical"])
+    at.number_input(key="setup_questions").set_value(2)
+    button(at, "Start the interview").click().run()
+    assert not at.exception and any("Question 1/2" in m.markdown[0].value for m in at.chat_message if m.markdown)
+    assert any("Voice answers need" in c.value for c in at.caption)
+    at.chat_input(key="answer_box").set_value("   ").run()
+    assert any("empty" in w.value for w in at.warning)
+    at.chat_input(key="answer_box").set_value("Can I assume a single region?").run()
+    at.chat_input(key="answer_box").set_value("I would add a composite index and cache hot reads in Redis.").run()
+    assert not at.exception
+    assert any(e.label.startswith("Scorecard") for e in at.expander)
+    at.chat_input(key="answer_box").set_value("word " * 20_000).run()  # a 100,000-character paste
+    assert not at.exception
+    assert any("all of it is saved" in (m.markdown[0].value if m.markdown else "") for m in at.chat_message)
+    button(at, "Hint").click().run()
+    button(at, "End").click().run()
+    assert not at.exception and any("Session complete" in (m.markdown[0].value if m.markdown else "")
+                                    for m in at.chat_message)
+
+
+def test_rewrite_page_and_its_bad_input() -> None:
+    at = open_page("rewrite")
+    button(at, "Rewrite").click().run()
+    assert any("answer is empty" in e.value for e in at.error)
+    at.text_area(key="rw_answer").input("We had an outage. I fixed it and things improved a lot.").run()
+    button(at, "Rewrite").click().run()
+    assert any("Type the question" in e.value for e in at.error), "no question given"
+    at.selectbox(key="rw_qid").select_index(1).run()
+    button(at, "Rewrite").click().run()
+    assert not at.exception and any(h.value == "Your STAR rewrite" for h in at.subheader)
+    assert any("To fill in" in m.value for m in at.markdown)
+
+
+def test_review_and_progress_pages(tmp_path: Path) -> None:
+    at = open_page("review")
+    assert any("No sessions yet" in i.value for i in at.info)
+    at = open_page("progress")
+    assert any("Nothing to show yet" in i.value for i in at.info)
+    _practised(tmp_path)
+    at = open_page("review")
+    assert not at.exception and at.selectbox(key="review_sid").value
+    assert any("Redis" in (m.markdown[0].value if m.markdown else "") for m in at.chat_message)
+    assert at.get("download_button")
+    at = open_page("progress")
+    assert not at.exception and any(h.value == "Weakest dimension" for h in at.subheader)
+    button(at, "Practise this").click().run()
+    assert not at.exception
+
+
+def test_settings_test_connection_against_a_loopback_endpoint() -> None:
+    with FakeOpenAIServer() as server:
+        server.enqueue({"json": {"criteria": [], "interviewer_says": "ok"}})
+        at = open_page("settings")
+        at.radio(key="set_backend").set_value("openai")
+        at.text_input(key="set_base").input(server.base_url)
+        at.text_input(key="set_model").input("fake-model")
+        at.text_input(key="set_key").input("sk-test-0000000000000000")
+        button(at, "Save").click().run()
+        assert any("Saved" in s.value for s in at.success)
+        button(at, "Test connection").click().run()
+        assert any("endpoint answered" in s.value for s in at.success)
+        server.enqueue({"status": 500}, {"status": 500}, {"status": 500})
+        button(at, "Test connection").click().run()
+        assert at.error and "What to do" in at.error[0].value
+        at.text_input(key="set_profile").input("   ")
+        button(at, "Save").click().run()
+        assert any("cannot be empty" in e.value for e in at.error)
