@@ -44,8 +44,9 @@ def test_practice_round_in_the_browser(tmp_path: Path) -> None:
     assert any("all of it is saved" in (m.markdown[0].value if m.markdown else "") for m in at.chat_message)
     button(at, "Hint").click().run()
     button(at, "End").click().run()
-    assert not at.exception and any("Session complete" in (m.markdown[0].value if m.markdown else "")
-                                    for m in at.chat_message)
+    assert not at.exception and any(
+        "Session complete" in (m.markdown[0].value if m.markdown else "") for m in at.chat_message
+    )
 
 
 def test_rewrite_page_and_its_bad_input() -> None:

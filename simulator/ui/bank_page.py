@@ -54,7 +54,7 @@ def _detail(q: Question) -> None:
 
 
 def render() -> None:
-    st.title("📚 Question bank")
+    st.title("Question bank")
     try:
         qb = bank()
     except MocksimError as err:

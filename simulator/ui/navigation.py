@@ -1,10 +1,12 @@
-"""The pages the app ships, in menu order: (script path relative to streamlit_app.py, title, icon, url)."""
+"""The pages the app ships, in menu order: (script path relative to streamlit_app.py, title, icon, url).
+
+The first page is the default and lives at the app's root URL."""
 
 PAGES: list[tuple[str, str, str, str]] = [
-    ("simulator/ui/pages/practice.py", "Practice", "🎙️", "practice"),
-    ("simulator/ui/pages/rewrite.py", "Rewrite", "✍️", "rewrite"),
-    ("simulator/ui/pages/review.py", "Review", "🗂️", "review"),
-    ("simulator/ui/pages/progress.py", "Progress", "📈", "progress"),
-    ("simulator/ui/pages/question_bank.py", "Question bank", "📚", "bank"),
-    ("simulator/ui/pages/settings.py", "Settings", "⚙️", "settings"),
+    ("simulator/ui/pages/practice.py", "Practice", ":material/record_voice_over:", "practice"),
+    ("simulator/ui/pages/rewrite.py", "Rewrite", ":material/edit_note:", "rewrite"),
+    ("simulator/ui/pages/review.py", "Review", ":material/history:", "review"),
+    ("simulator/ui/pages/progress.py", "Progress", ":material/trending_up:", "progress"),
+    ("simulator/ui/pages/question_bank.py", "Question bank", ":material/library_books:", "bank"),
+    ("simulator/ui/pages/settings.py", "Settings", ":material/settings:", "settings"),
 ]

@@ -101,17 +101,20 @@ def _render_event(e: dict[str, Any], last_answer: str | None, i: int) -> None:
         with st.chat_message("user"):
             st.markdown(md_escape(e["text"]))
     elif kind == "question":
-        with st.chat_message("assistant", avatar="🎙️"):
+        with st.chat_message("assistant", avatar=":material/record_voice_over:"):
             st.markdown(f"**Question {e['index'] + 1}/{e['of']}** · *{e['round']}*\n\n{e['text']}")
     elif kind in ("follow_up", "clarification", "hint", "notice"):
-        with st.chat_message("assistant", avatar="🎙️"):
+        with st.chat_message("assistant", avatar=":material/record_voice_over:"):
             label = {"follow_up": "Follow-up", "clarification": "", "hint": "Hint", "notice": "Note"}[kind]
             st.markdown((f"**{label}:** " if label else "") + md_escape(e["text"]))
     elif kind == "scorecard":
-        with st.chat_message("assistant", avatar="📊"), st.expander(f"Scorecard · {e['overall']}/100"):
+        with (
+            st.chat_message("assistant", avatar=":material/analytics:"),
+            st.expander(f"Scorecard · {e['overall']}/100"),
+        ):
             scorecard(e, last_answer, key=f"card{i}")
     elif kind == "summary":
-        with st.chat_message("assistant", avatar="🏁"):
+        with st.chat_message("assistant", avatar=":material/flag:"):
             _summary(e)
 
 
@@ -120,7 +123,9 @@ def _summary(e: dict[str, Any]) -> None:
         st.markdown("**Session over.** No answers were scored.")
         return
     st.markdown(f"**Session complete** · {e['answered']} questions · mean {e['overall_mean']}/100")
-    st.table({"rubric": list(e["rubric_averages"]), "average (1-5)": list(e["rubric_averages"].values())})
+    st.table(
+        {"rubric": list(e["rubric_averages"]), "average (1-5)": [f"{v:.1f}" for v in e["rubric_averages"].values()]}
+    )
     st.markdown(f"**Strongest:** {e['strongest']['name']} ({e['strongest']['mean_level']}/5)")
     for q in e["strongest"]["quotes"]:
         st.markdown(f"> {md_escape(q)}")
@@ -140,7 +145,7 @@ def _send(s: AppState, text: str) -> None:
 
     def on_text(delta: str) -> None:
         said.append(delta)
-        live.markdown("🎙️ " + md_escape("".join(said)))
+        live.markdown("Interviewer: " + md_escape("".join(said)))
 
     try:
         s.events += iv.respond(text, on_text if s.backend != "offline" else None)
@@ -176,7 +181,7 @@ def _pads(s: AppState) -> str:
 
 
 def render() -> None:
-    st.title("🎙️ Practice")
+    st.title("Practice")
     s = state()
     if s.interviewer is None:
         _setup(s)
@@ -185,7 +190,7 @@ def render() -> None:
     minutes = iv.session.minutes if iv.session else 45
     elapsed = iv.clock()
     top = st.columns([3, 1, 1, 1])
-    top[0].progress(min(1.0, elapsed / minutes), text=f"⏱ {elapsed:.0f} of {minutes} min")
+    top[0].progress(min(1.0, elapsed / minutes), text=f"Time: {elapsed:.0f} of {minutes} min")
     pressed = None
     if not iv.finished:
         if top[1].button("Hint", key="btn_hint"):

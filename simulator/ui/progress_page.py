@@ -38,7 +38,7 @@ def _radar(levels: dict[str, float]) -> alt.Chart:
 
 
 def render() -> None:
-    st.title("📈 Progress")
+    st.title("Progress")
     s = state()
     rt = runtime()
     prog = compute(store(), s.profile, rt.questions)

@@ -12,7 +12,7 @@ from simulator.ui.state import state
 
 
 def render() -> None:
-    st.title("🗂️ Review")
+    st.title("Review")
     s = state()
     try:
         sessions = store().list_sessions(s.profile)
@@ -45,7 +45,7 @@ def render() -> None:
             st.rerun()
     st.caption(f"Session {session.id} · {session.backend} · {session.minutes} min · {session.seniority}")
     for t in session.turns:
-        with st.chat_message("assistant", avatar="🎙️"):
+        with st.chat_message("assistant", avatar=":material/record_voice_over:"):
             st.markdown(md_escape(t.asked))
         with st.chat_message("user"):
             st.markdown(md_escape(t.answer) if t.answer else "*(empty)*")

@@ -23,7 +23,7 @@ def _marked(text: str) -> str:
 
 
 def render() -> None:
-    st.title("✍️ Rewrite")
+    st.title("Rewrite")
     s = state()
     rt = runtime()
     stories = [q for q in rt.questions if q.round == "behavioral"]

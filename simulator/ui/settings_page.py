@@ -11,7 +11,7 @@ from simulator.ui.state import state
 
 
 def render() -> None:
-    st.title("⚙️ Settings")
+    st.title("Settings")
     s = state()
     rt = runtime()
     backend = st.radio(

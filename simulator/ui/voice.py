@@ -37,7 +37,7 @@ def voice_input(s: AppState) -> str | None:
     """The edited transcript when the candidate sends it; None otherwise."""
     ok, reason = can_transcribe(s)
     if not ok:
-        st.caption(f"🎤 {reason}")
+        st.caption(f"Voice: {reason}")
         return None
     audio = st.audio_input("Answer by voice", key="voice_rec")
     if audio is None:
