@@ -96,3 +96,21 @@ def test_settings_test_connection_against_a_loopback_endpoint() -> None:
         at.text_input(key="set_profile").input("   ")
         button(at, "Save").click().run()
         assert any("cannot be empty" in e.value for e in at.error)
+
+
+def test_voice_transcription_through_the_endpoint() -> None:
+    from simulator.ui.state import AppState
+    from simulator.ui.voice import can_transcribe, transcribe
+
+    assert can_transcribe(AppState())[0] is False
+    with FakeOpenAIServer() as server:
+        server.transcription = "I would shard by tenant id."
+        s = AppState(
+            backend="openai",
+            llm_base_url=server.base_url,
+            llm_model="fake-model",
+            llm_api_key="sk-test-0000000000000000",
+        )
+        assert can_transcribe(s) == (True, "")
+        assert transcribe(s, b"RIFF....WAVEfmt fake audio bytes") == "I would shard by tenant id."
+        assert server.requests[-1]["path"].endswith("/audio/transcriptions")

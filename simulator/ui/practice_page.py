@@ -53,8 +53,16 @@ def _setup(s: AppState) -> None:
         minutes = c2.number_input("Minutes", 5, 240, 45, key="setup_minutes")
         seniority = c3.selectbox("Seniority", ["auto", "junior", "mid", "senior", "staff"], key="setup_seniority")
         jd = st.text_area("Job description (optional, pasted)", key="setup_jd", height=120)
+        chosen_backend = st.radio(
+            "Interviewer",
+            ["offline", "openai"],
+            index=["offline", "openai"].index(s.backend),
+            horizontal=True,
+            key="setup_backend",
+            help="openai uses the endpoint, model and key from the Settings page",
+        )
         st.caption(
-            f"Backend: **{s.backend}** (change it in Settings)"
+            "The endpoint, model and key for openai are set on the Settings page"
             + (f" · focus: **{s.focus}**" if s.focus else "")
             + (f" · question: **{s.practise_question}**" if s.practise_question else "")
         )
@@ -67,6 +75,7 @@ def _setup(s: AppState) -> None:
     if len(jd) > MAX_JD:
         st.warning(f"The job description is {len(jd):,} characters; the first {MAX_JD:,} are used.")
         jd = jd[:MAX_JD]
+    s.backend = chosen_backend
     jd_text = jd.strip() or None
     level = seniority if seniority != "auto" else (infer_seniority(jd_text) if jd_text else "mid")
     plan = Plan(

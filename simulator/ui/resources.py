@@ -50,11 +50,22 @@ def llm_settings(base_url: str, model: str, api_key: str) -> Settings:
         update["llm_base_url"] = base_url.strip()
     if model.strip():
         update["llm_model"] = model.strip()
-    if api_key.strip():
+    key = api_key.strip() or _secrets_key()
+    if key:
         from pydantic import SecretStr
 
-        update["llm_api_key"] = SecretStr(api_key.strip())
+        update["llm_api_key"] = SecretStr(key)
     return rt.settings.model_copy(update=update)
+
+
+def _secrets_key() -> str:
+    """A key the user chose to keep in .streamlit/secrets.toml (OPENAI_API_KEY), if any."""
+    from streamlit.errors import StreamlitSecretNotFoundError
+
+    try:
+        return str(st.secrets.get("OPENAI_API_KEY", "") or "")
+    except (StreamlitSecretNotFoundError, FileNotFoundError):
+        return ""
 
 
 def chat_model(base_url: str, model: str, api_key: str) -> ChatModel:

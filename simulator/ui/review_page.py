@@ -61,6 +61,6 @@ def render() -> None:
                     },
                     t.answer,
                 )
-            if "star" in t.scorecard.rubrics and st.button("Rewrite this answer", key=f"rw_{t.id}"):
-                s.rewrite_prefill = {"question_id": t.question_id, "answer": t.answer}
-                st.switch_page("simulator/ui/pages/rewrite.py")
+        if t.kind == "answer" and st.button("Rewrite this answer", key=f"rw_{t.id}"):
+            s.rewrite_prefill = {"question_id": t.question_id, "answer": t.answer, "question_text": t.asked}
+            st.switch_page("simulator/ui/pages/rewrite.py")

@@ -28,6 +28,17 @@ class AppState:
     rewrite_prefill: dict[str, Any] = field(default_factory=dict)
 
 
+def signed_in_identity() -> str | None:
+    """The signed-in user's identity when the app runs with Streamlit authentication (st.login)."""
+    try:
+        user = st.user
+        if user.is_logged_in:
+            return str(user.get("email") or user.get("sub") or user.get("name") or "") or None
+    except (AttributeError, KeyError, RuntimeError):
+        return None
+    return None
+
+
 def state() -> AppState:
     if KEY not in st.session_state:
         from simulator.ui.resources import runtime
@@ -35,4 +46,7 @@ def state() -> AppState:
         st.session_state[KEY] = AppState(profile=runtime().settings.profile)
     value = st.session_state[KEY]
     assert isinstance(value, AppState)
+    identity = signed_in_identity()
+    if identity:
+        value.profile = identity  # signed-in users only ever see their own sessions
     return value
