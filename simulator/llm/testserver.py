@@ -32,6 +32,7 @@ class FakeOpenAIServer:
         self.requests: list[dict[str, Any]] = []
         self.default = default
         self.transcription = "transcribed text"
+        self.in_flight = 0  # chat requests being answered right now
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -106,6 +107,15 @@ class FakeOpenAIServer:
                     self._send_json(404, {"error": {"message": "not found"}})
                     return
                 body = json.loads(raw or b"{}")
+                with server._lock:
+                    server.in_flight += 1
+                try:
+                    self._chat(body)
+                finally:
+                    with server._lock:
+                        server.in_flight -= 1
+
+            def _chat(self, body: dict[str, Any]) -> None:
                 action = server._next(body)
                 if action.get("delay"):
                     time.sleep(float(action["delay"]))

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from simulator.contracts import Scorecard, Session, Turn
 from simulator.errors import NotFoundError
+from simulator.faults import maybe_kill
 from simulator.store import migrations, schema
 from simulator.store.engine import make_engine, translated
 from simulator.store.redact import Redactor
@@ -194,6 +195,7 @@ class SessionStore:
                         select(func.coalesce(func.max(T.c.idx) + 1, 0)).where(T.c.session_id == session_id)
                     ).scalar_one()
                     key = conn.execute(T.insert().values(idx=nxt, **values)).inserted_primary_key
+                    maybe_kill("store_write")  # reliability suite: die before the commit
                     assert key is not None
                     new_id = key[0]
                     conn.execute(update(S).where(S.c.id == session_id).values(updated_at=_now()))
@@ -246,6 +248,7 @@ class SessionStore:
             ).inserted_primary_key
             assert cid is not None
             cid = cid[0]
+            maybe_kill("store_write")
             rows = [
                 {
                     "scorecard_id": cid,
