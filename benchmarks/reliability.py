@@ -52,6 +52,7 @@ def judge(rt: Runtime, body: dict[str, Any], level: int = 3, says: str = "Thanks
 # ------------------------------------------------------------------ crash safety
 def crash_safety(rt: Runtime, runs: int) -> dict[str, Any]:
     rng = random.Random(11)
+    shared_home = str(rt.settings.home)  # the question index is built once and shared by every run
     lost = duplicated = unscored = resumes = kills = 0
     kill_points = {"model_call": 0, "store_write": 0, "elsewhere": 0}
     for run in range(runs):
@@ -64,14 +65,14 @@ def crash_safety(rt: Runtime, runs: int) -> dict[str, Any]:
             ]
             env = {
                 **os.environ,
-                "MOCKSIM_HOME": tmp,
+                "MOCKSIM_HOME": shared_home,
                 "MOCKSIM_LLM_BASE_URL": server.base_url,
                 "MOCKSIM_LLM_MODEL": "fake-model",
                 "OPENAI_API_KEY": "sk-test-000000000000000000",
                 "MOCKSIM_LLM_RETRIES": "0",
                 "MOCKSIM_MAX_FOLLOW_UPS": "0",
+                "DATABASE_URL": f"sqlite:///{tmp}/mocksim.db",
             }
-            env.pop("DATABASE_URL", None)
             store = SessionStore(f"sqlite:///{tmp}/mocksim.db")
             sid: str | None = None
             for attempt in range(12):

@@ -56,7 +56,7 @@ def test_one_request_per_turn_typed_levels_and_code_totals(
 ) -> None:
     rt = minilm_runtime
     c = ctx(rt)
-    reply = judged(rt, c.question, ANSWER, level=4)  # type: ignore[arg-type]
+    reply = judged(rt, c.question, ANSWER, level=3)  # type: ignore[arg-type]
     reply["overall"] = 100  # a total from the model is ignored
     server.enqueue({"json": reply})
     result = backend_for(rt, server, tmp_path).turn(c)
@@ -64,8 +64,8 @@ def test_one_request_per_turn_typed_levels_and_code_totals(
     assert server.requests[0]["response_format"]["type"] == "json_schema"
     card = result.scorecard
     assert card.backend == "openai" and card.model == "fake-model"
-    assert all(cs.level == 4 for r in card.rubrics.values() for cs in r.criteria.values())
-    assert card.overall == 75  # (4 - 1) / 4 * 100, computed in code
+    assert all(cs.level == 3 for r in card.rubrics.values() for cs in r.criteria.values())
+    assert card.overall == 50  # (3 - 1) / 4 * 100, computed in code
     assert result.prompt_tokens > 0 and result.completion_tokens > 0
     body = json.dumps(server.requests[0])
     assert "answer-" in body and "<<answer-" in body  # the answer sits inside randomised delimiters
@@ -185,3 +185,18 @@ def test_an_obedient_judge_cannot_be_talked_into_full_marks(minilm_runtime: Runt
     assert "prompt_injection" in card.flags and "judge_disagreement" in card.flags
     assert {r: s.score for r, s in card.rubrics.items()} == {r: s.score for r, s in offline.rubrics.items()}
     assert card.overall == offline.overall
+
+
+def test_a_judge_far_above_the_offline_reading_is_flagged_and_held_back(
+    minilm_runtime: Runtime, server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    rt = minilm_runtime
+    weak = "I would retry the payment. It usually works."
+    c = ctx(rt, weak)
+    server.enqueue({"json": judged(rt, c.question, weak, level=5, evidence="I would retry the payment")})  # type: ignore[arg-type]
+    card = backend_for(rt, server, tmp_path).turn(c).scorecard
+    offline = rt.scorer.score(weak, question=c.question)
+    assert "judge_disagreement" in card.flags
+    for rid, r in card.rubrics.items():
+        for cid, cs in r.criteria.items():
+            assert cs.level <= offline.rubrics[rid].criteria[cid].level + 1

@@ -246,3 +246,11 @@ def test_locked_sqlite_file_gives_a_clear_message(tmp_path: Path) -> None:
 def test_unreachable_postgres_names_what_to_do() -> None:
     with pytest.raises(StoreError, match="check DATABASE_URL"):
         SessionStore("postgresql://nobody@127.0.0.1:9/nowhere?connect_timeout=2")
+
+
+def test_connection_errors_never_show_the_password() -> None:
+    secret = "PLANTEDdbPASSWORD123"
+    with pytest.raises(StoreError) as err:
+        SessionStore(f"postgresql://app:{secret}@127.0.0.1:9/mocksim?connect_timeout=2", secrets=[secret])
+    assert secret not in str(err.value) and secret not in (err.value.hint or "")
+    assert "app:****@127.0.0.1:9" in str(err.value)

@@ -151,12 +151,18 @@ def build_scorecard(
                 probe=off.probe if level <= 3 else None,
             )
         score = rubric_score(rubric, crits)
-        if abs(score - offline.rubrics[rid].score) > DISAGREEMENT:
+        off_score = offline.rubrics[rid].score
+        if abs(score - off_score) > DISAGREEMENT:
             if "judge_disagreement" not in flags:
                 flags.append("judge_disagreement")
             if injected:
                 out[rid] = offline.rubrics[rid]
                 continue
+            if score > off_score:
+                # the gaming direction: no criterion rises more than one level above the offline reading
+                base = offline.rubrics[rid].criteria
+                crits = {k: v.model_copy(update={"level": min(v.level, base[k].level + 1)}) for k, v in crits.items()}
+                score = rubric_score(rubric, crits)
         out[rid] = RubricScore(score=round(score, 3), criteria=crits)
     return offline.model_copy(
         update={

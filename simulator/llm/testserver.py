@@ -26,6 +26,19 @@ from typing import Any
 Action = dict[str, Any]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up (a killed process, a timeout) is part of the script, not an error."""
+        import sys
+
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ConnectionError | BrokenPipeError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
+
+
 class FakeOpenAIServer:
     def __init__(self, default: Callable[[dict[str, Any]], Action] | None = None) -> None:
         self.queue: deque[Action] = deque()
@@ -34,8 +47,7 @@ class FakeOpenAIServer:
         self.transcription = "transcribed text"
         self.in_flight = 0  # chat requests being answered right now
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
+        self._server = _QuietServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
