@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from simulator.settings import PROJECT_ROOT
+
+from .servers import streamlit_app
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -33,58 +30,17 @@ FLAGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("CI must run the browser test: Debian's chromium is not installed")
         pytest.skip("chromium is not installed (apt-get install chromium chromium-driver)")
-    port = _free_port()
     home = tmp_path_factory.mktemp("e2e-home")
     env = {**os.environ, "MOCKSIM_HOME": str(home)}
-    env.pop("MOCKSIM_EMBEDDER", None)
-    log = open(home / "streamlit.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "streamlit"),
-            "run",
-            "streamlit_app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail("streamlit exited: " + (home / "streamlit.log").read_text()[-2000:])
-                time.sleep(0.2)
+    env.pop("MOCKSIM_EMBEDDER", None)  # the real default: MiniLM, embedded Chroma, SQLite
+    with streamlit_app(env, home / "streamlit.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
 
 
 def test_two_question_offline_round_then_review(app_url: str) -> None:

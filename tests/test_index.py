@@ -17,6 +17,7 @@ from simulator.runtime import Runtime
 from simulator.settings import PROJECT_ROOT, Settings
 
 from .conftest import NetworkBlocked
+from .servers import free_port
 
 
 def test_index_builds_offline_and_answers_queries(tmp_path: Path, minilm: MiniLMEmbedder) -> None:
@@ -47,15 +48,9 @@ def test_search_filters_by_round(fake_runtime: Runtime) -> None:
     assert hits and all(q.round == "technical" for q, _ in hits)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    port = _free_port()
+    port = free_port()
     data = tmp_path_factory.mktemp("chroma-server")
     chroma = Path(sys.executable).parent / "chroma"
     proc = subprocess.Popen(
@@ -93,7 +88,7 @@ def test_index_on_a_real_chroma_server(chroma_server: int, tmp_path: Path) -> No
 
 
 def test_unreachable_chroma_server_says_what_to_do(tmp_path: Path) -> None:
-    settings = Settings(home=tmp_path, resources=PROJECT_ROOT, chroma_host="127.0.0.1", chroma_port=_free_port())
+    settings = Settings(home=tmp_path, resources=PROJECT_ROOT, chroma_host="127.0.0.1", chroma_port=free_port())
     rt = Runtime(settings, embedder_override=FakeEmbedder())
     from simulator.errors import IndexError_
 

@@ -132,12 +132,6 @@ def progress(fmt: TextOrJson = typer.Option(TextOrJson.text, "--format")) -> Non
     for rid, pts in prog.rubrics.items():
         typer.echo(f"  {rid:<14} " + " → ".join(f"{p.mean_level:.1f}" for p in pts[-8:]))
     if prog.weakest:
-        trend = prog.weakest_trend
-        arrow = (
-            "no trend yet"
-            if trend is None
-            else ("improving" if trend > 0.05 else "slipping" if trend < -0.05 else "flat")
-        )
-        typer.echo(f"\nWeakest dimension: {prog.weakest} (mean {prog.weakest_mean:.1f}/5, {arrow})")
+        typer.echo(f"\nWeakest dimension: {prog.weakest} (mean {prog.weakest_mean:.1f}/5, {prog.trend_word})")
     typer.echo("\nTopics practised: " + ", ".join(f"{t} ×{n}" for t, n in list(prog.topics_practised.items())[:12]))
     typer.echo(f"Topics not yet practised ({len(prog.topics_untouched)}): " + ", ".join(prog.topics_untouched[:20]))

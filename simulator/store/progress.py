@@ -32,6 +32,14 @@ class Progress:
     weakest_mean: float | None = None
     weakest_trend: float | None = None  # change in mean level per session (positive = improving)
 
+    @property
+    def trend_word(self) -> str:
+        """How the weakest dimension is moving, in a word."""
+        t = self.weakest_trend
+        if t is None:
+            return "no trend yet"
+        return "improving" if t > 0.05 else "slipping" if t < -0.05 else "flat"
+
     def to_dict(self) -> dict[str, object]:
         def series(points: list[Point]) -> list[dict[str, object]]:
             return [

@@ -58,14 +58,8 @@ def render() -> None:
         st.subheader("Latest session")
         st.altair_chart(_radar(latest))
     if prog.weakest:
-        trend = prog.weakest_trend
-        words = (
-            "no trend yet"
-            if trend is None
-            else ("improving" if trend > 0.05 else "slipping" if trend < -0.05 else "flat")
-        )
         st.subheader("Weakest dimension")
-        st.markdown(f"**{prog.weakest}** · mean {prog.weakest_mean:.1f}/5 over recent sessions · {words}")
+        st.markdown(f"**{prog.weakest}** · mean {prog.weakest_mean:.1f}/5 over recent sessions · {prog.trend_word}")
         if st.button("Practise this", key="practise_weakest"):
             s.focus = prog.weakest
             st.switch_page("simulator/ui/pages/practice.py")
