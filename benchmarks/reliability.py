@@ -377,7 +377,7 @@ def main() -> None:
         report["secrets"] = secrets(rt)
         t = time.perf_counter()
         bad = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_bad_input_properties.py"],
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests/test_bad_input_properties.py"],
             cwd=ROOT,
             capture_output=True,
             text=True,
