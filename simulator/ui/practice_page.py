@@ -157,7 +157,8 @@ def _send(s: AppState, text: str) -> None:
         live.markdown("Interviewer: " + md_escape("".join(said)))
 
     try:
-        s.events += iv.respond(text, on_text if s.backend != "offline" else None)
+        with st.spinner("Scoring your answer (the first one also loads the model)…"):
+            s.events += iv.respond(text, on_text if s.backend != "offline" else None)
         s.draft = ""
     except MocksimError as err:
         s.draft = text

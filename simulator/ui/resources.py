@@ -37,12 +37,6 @@ def store() -> SessionStore:
     return runtime().store
 
 
-def scorer_ready() -> None:
-    """Load the scoring model once, with a visible spinner on first use."""
-    with st.spinner("Loading the scoring model (first use only)…"):
-        runtime().scorer.prepare  # noqa: B018  (attribute access builds the scorer)
-
-
 def llm_settings(base_url: str, model: str, api_key: str) -> Settings:
     rt = runtime()
     update: dict[str, object] = {}
@@ -79,4 +73,4 @@ def make_backend(name: str, base_url: str = "", model: str = "", api_key: str = 
     return get_backend("offline", rt)
 
 
-__all__ = ["MocksimError", "bank", "make_backend", "runtime", "scorer_ready", "store"]
+__all__ = ["MocksimError", "bank", "make_backend", "runtime", "store"]
