@@ -120,6 +120,7 @@ def main() -> None:
                     "p95": round(lat[int(0.95 * (len(lat) - 1))], 1),
                     "answers": len(lat),
                     "mean_words": int(statistics.mean(len(t["answer"].split()) for t in turns)),
+                    "encoder_precision": getattr(rt.scorer.encoder, "precision", "n/a"),
                 },
                 "targets": {
                     "model_requests_per_turn": 1,

@@ -20,7 +20,7 @@ from simulator.prompts import load_prompts
 from simulator.runtime import Runtime
 from simulator.scoring import Scorer
 from simulator.scoring.injection import screen
-from simulator.scoring.text import split_sentences
+from simulator.scoring.sentences import split_sentences
 
 ROLES = ("situation", "task", "action", "result")
 MISSING = {

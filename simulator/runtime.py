@@ -76,7 +76,7 @@ class Runtime:
         from simulator.scoring import Scorer
         from simulator.scoring.encoder import FakeEncoder, MiniLMEncoder
 
-        encoder = FakeEncoder() if self.embedder.name == "fake" else MiniLMEncoder()
+        encoder = FakeEncoder() if self.embedder.name == "fake" else MiniLMEncoder(self.settings.encoder_precision)
         return Scorer(self.rubrics, self.settings.rubrics_dir, encoder, cache_dir=self.settings.home / "cache")
 
     @cached_property

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     resources: Path = Field(default=PROJECT_ROOT, description="where corpus/, rubrics/, prompts/ live")
     profile: str = Field(default="local", min_length=1, max_length=64, description="owner of sessions")
     embedder: Literal["minilm", "fake"] = "minilm"
+    encoder_precision: Literal["auto", "fp32", "bf16"] = Field(
+        default="auto", description="scorer's MiniLM dense layers: bf16 when the CPU has it natively (auto), or fixed"
+    )
     backend: str = Field(default="offline", description="offline | openai | fake")
 
     llm_base_url: str | None = Field(
@@ -101,6 +104,7 @@ class Settings(BaseSettings):
             "resources": str(self.resources),
             "profile": self.profile,
             "embedder": self.embedder,
+            "encoder_precision": self.encoder_precision,
             "backend": self.backend,
             "llm_base_url": self.llm_base_url or "(OpenAI default)",
             "llm_model": self.llm_model,

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from simulator.scoring.calibration import CoverageCalibration
 from simulator.scoring.encoder import Encoded, Encoder
 from simulator.scoring.lexicon import Lexicon
-from simulator.scoring.text import Sentence, split_sentences, word_count
+from simulator.scoring.sentences import Sentence, split_sentences
+from simulator.scoring.text import word_count
 
 NUMBER = re.compile(r"(?<![a-z])(?:\$|€|£)?\d[\d,]*(?:\.\d+)?\s?(?:%|[a-z]+\b)?|\b(?:half|double|twice|triple)\b")
 SUBJECT_I = re.compile(r"\bi(?:'ll|'d|'ve|'m)?\s+(?:(?:\w+ly|also|then|first|just|personally)\s+)?(\w+)")
@@ -85,7 +86,7 @@ def quantities(lower: str, lex: Lexicon) -> list[str]:
 
 
 def _is_action(word: str, lex: Lexicon) -> bool:
-    if word in HELPERS or lex.has("action_verbs", word):
+    if word in HELPERS or lex.is_word("action_verbs", word):
         return True
     base = word.removesuffix("s")
     forms = {word + "ed", word + "d", base + "ed", base + "d"}
@@ -93,7 +94,7 @@ def _is_action(word: str, lex: Lexicon) -> bool:
         forms.add(word[:-1] + "ied")
     if word.endswith("ies"):
         forms.add(word[:-3] + "ied")
-    return any(lex.has("action_verbs", f) for f in forms)
+    return any(lex.is_word("action_verbs", f) for f in forms)
 
 
 def _verbs_with(pattern: re.Pattern[str], lower: str, lex: Lexicon) -> int:

@@ -1,4 +1,4 @@
-"""Sentence and token vectors for the scorer, from one forward pass per sentence, cached by text.
+"""Sentence and token vectors for the scorer, one forward pass per batch of sentences, cached by text.
 
 The MiniLM encoder gives each sentence a unit vector (mean-pooled) and its unit token vectors; the token
 vectors allow a BERTScore-style soft recall of a reference against an answer.
@@ -10,12 +10,13 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import ClassVar, Protocol
 
 import numpy as np
 
 from simulator.embeddings import FakeEmbedder, MiniLMEmbedder
 from simulator.scoring.text import words
+from simulator.scoring.transformer import LeanMiniLM, Precision, resolve_precision
 
 
 @dataclass(frozen=True)
@@ -55,29 +56,31 @@ def _unit_rows(m: np.ndarray) -> np.ndarray:
 
 
 class MiniLMEncoder:
-    name = "minilm"
+    """The bundled MiniLM through the lean forward pass (`transformer.py`), shared by every encoder."""
 
-    def __init__(self) -> None:
+    name = "minilm"
+    _lock = threading.Lock()
+    _models: ClassVar[dict[str, LeanMiniLM]] = {}
+
+    def __init__(self, precision: Precision = "auto") -> None:
+        self.precision = resolve_precision(precision)
         self._cache = _Cache()
+
+    def _model(self) -> LeanMiniLM:
+        with self._lock:
+            model = self._models.get(self.precision)
+            if model is None:
+                model = self._models[self.precision] = LeanMiniLM(MiniLMEmbedder._load(), self.precision)
+            return model
 
     def encode(self, texts: Sequence[str]) -> list[Encoded]:
         found, missing = self._cache.get_many(texts)
         if missing:
-            model: Any = MiniLMEmbedder._load()
-            outs = model.encode(missing, output_value=None, batch_size=64, show_progress_bar=False)
+            out = self._model().run(missing)
             fresh = {}
-            for text, out in zip(missing, outs, strict=True):
-                tok = out["token_embeddings"]
-                mask = out.get("attention_mask")
-                tok = tok.float().cpu().numpy() if hasattr(tok, "cpu") else np.asarray(tok, dtype=np.float32)
-                if mask is not None:
-                    n = int(mask.sum())
-                    tok = tok[:n]
-                sent = out["sentence_embedding"]
-                sent = sent.float().cpu().numpy() if hasattr(sent, "cpu") else np.asarray(sent, dtype=np.float32)
-                sent = sent / max(float(np.linalg.norm(sent)), 1e-9)
-                inner = tok[1:-1] if len(tok) > 2 else tok  # drop [CLS] and [SEP]
-                fresh[text] = Encoded(sent.astype(np.float32), _unit_rows(inner))
+            for text, tok, sent in zip(missing, out.tokens, out.sentence, strict=True):
+                unit = (sent / max(float(np.linalg.norm(sent)), 1e-9)).astype(np.float32)
+                fresh[text] = Encoded(unit, _unit_rows(tok))
             self._cache.put(fresh)
             found.update(fresh)
         return [found[t] for t in texts]
@@ -99,5 +102,5 @@ class FakeEncoder:
         return out
 
 
-def get_encoder(name: str) -> Encoder:
-    return FakeEncoder() if name == "fake" else MiniLMEncoder()
+def get_encoder(name: str, precision: Precision = "auto") -> Encoder:
+    return FakeEncoder() if name == "fake" else MiniLMEncoder(precision)

@@ -43,13 +43,18 @@ REQUIRED = (
 
 
 def _phrase_pattern(phrases: list[str], regex: bool = False) -> re.Pattern[str]:
-    parts = []
+    """One alternation, longest phrase first. Phrases bounded by letters or digits on both sides share a
+    single boundary check, so the engine tries them only at word starts (about ten times faster)."""
+    bounded, other = [], []
     for p in sorted({str(x).lower() for x in phrases}, key=len, reverse=True):
         body = p if regex or ".{" in p else re.escape(p)
-        left = r"(?<![a-z0-9])" if p[:1].isalnum() else ""
-        right = r"(?![a-z0-9])" if p[-1:].isalnum() or p.endswith(")") else ""
-        parts.append(left + body + right)
-    return re.compile("|".join(parts) or r"(?!x)x")
+        left, right = p[:1].isalnum(), p[-1:].isalnum() or p.endswith(")")
+        if left and right:
+            bounded.append(body)
+        else:
+            other.append((r"(?<![a-z0-9])" if left else "") + body + (r"(?![a-z0-9])" if right else ""))
+    parts = [r"(?<![a-z0-9])(?:" + "|".join(bounded) + r")(?![a-z0-9])"] if bounded else []
+    return re.compile("|".join(parts + other) or r"(?!x)x")
 
 
 TERM_TOKEN = re.compile(r"[a-z0-9][a-z0-9+#._/'-]*[a-z0-9+#]|[a-z0-9]")
@@ -66,6 +71,8 @@ class Lexicon:
     injection: tuple[re.Pattern[str], ...]
     tech: re.Pattern[str]
     tech_canonical: dict[str, str]  # term_key -> spelling in the lexicon
+    single_words: dict[str, frozenset[str]]  # cue list -> its one-word entries, for word lookups
+    tech_starts: frozenset[str]  # first tokens of every tech term
 
     def find(self, name: str, text_lower: str) -> list[str]:
         return [m.group(0) for m in self.cues[name].finditer(text_lower)]
@@ -73,12 +80,19 @@ class Lexicon:
     def has(self, name: str, text_lower: str) -> bool:
         return self.cues[name].search(text_lower) is not None
 
+    def is_word(self, name: str, word: str) -> bool:
+        """`has` for a single lowercase word: a set lookup when the word is plain letters."""
+        return word in self.single_words[name] if word.isalpha() else self.has(name, word)
+
     def tech_terms(self, text: str) -> list[str]:
         """Distinct named technologies/techniques in `text`, in canonical spelling (longest match first)."""
         tokens = TERM_TOKEN.findall(text.lower())
         found: dict[str, None] = {}
         i = 0
         while i < len(tokens):
+            if tokens[i] not in self.tech_starts:
+                i += 1
+                continue
             for n in range(min(MAX_TERM_WORDS, len(tokens) - i), 0, -1):
                 hit = self.tech_canonical.get(" ".join(tokens[i : i + n]))
                 if hit is not None:
@@ -114,4 +128,6 @@ def load_lexicon(rubrics_dir: Path) -> Lexicon:
         raise DataFileError([f"rubrics/lexicon/cues.yaml: a pattern does not compile: {exc}"]) from exc
     terms = [str(t) for items in terms_by_cat.values() for t in items]
     canonical = {term_key(t): t for t in terms if term_key(t)}
-    return Lexicon(cues, injection, _phrase_pattern(terms), canonical)
+    single = {k: frozenset(str(x).lower() for x in v if str(x).isalpha()) for k, v in cues_raw.items() if k in REQUIRED}
+    starts = frozenset(key.split(" ", 1)[0] for key in canonical)
+    return Lexicon(cues, injection, _phrase_pattern(terms), canonical, single, starts)

@@ -20,8 +20,8 @@ from simulator.scoring.injection import screen
 from simulator.scoring.levels import Signal
 from simulator.scoring.lexicon import load_lexicon
 from simulator.scoring.registry import SIGNALS
+from simulator.scoring.sentences import split_sentences
 from simulator.scoring.star_model import StarClassifier
-from simulator.scoring.text import split_sentences
 from simulator.tokens import encoding_for
 
 MAX_ANSWER_TOKENS = 3000

@@ -1,0 +1,166 @@
+"""A lean forward pass of the bundled MiniLM for the scorer.
+
+The same weights and maths as the Hugging Face model, arranged for one answer at a time: every sentence is
+packed into one tensor, so the dense layers run once over the real tokens with no padding; the query, key
+and value projections are fused into one matrix; attention runs sentence by sentence, with no mask. Dense layers
+run in bfloat16 when the CPU has native bf16 instructions (sentence cosine to the fp32 model >= 0.9999);
+attention, layer norms and the residual stream stay in fp32.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+Precision = Literal["auto", "fp32", "bf16"]
+TOKENS_PER_PASS = 4096  # a long answer is one pass; a batch of thousands is many, so memory stays bounded
+
+
+def _chunks(ids: list[list[int]], budget: int) -> list[list[list[int]]]:
+    out: list[list[list[int]]] = [[]]
+    used = 0
+    for x in ids:
+        if out[-1] and used + len(x) > budget:
+            out.append([])
+            used = 0
+        out[-1].append(x)
+        used += len(x)
+    return out
+
+
+@functools.cache
+def cpu_has_native_bf16() -> bool:
+    """True when the CPU advertises avx512_bf16 or AMX, so bf16 matrix products run natively."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(errors="ignore")
+    except OSError:
+        return False
+    return " avx512_bf16" in flags or " amx_bf16" in flags
+
+
+def resolve_precision(precision: Precision) -> Literal["fp32", "bf16"]:
+    if precision == "auto":
+        return "bf16" if cpu_has_native_bf16() else "fp32"
+    return precision
+
+
+@functools.cache
+def _single_threaded_blas() -> None:
+    """numpy's BLAS only sees small matrices here; its idle worker threads spin and steal the cores that torch
+    needs for the forward pass, so keep it to one thread (once per process)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
+@dataclass(frozen=True)
+class _Layer:
+    wqkv: Any
+    bqkv: Any
+    wo: Any
+    bo: Any
+    ln1: tuple[Any, Any]
+    wi: Any
+    bi: Any
+    wo2: Any
+    bo2: Any
+    ln2: tuple[Any, Any]
+
+
+@dataclass(frozen=True)
+class Pass:
+    """Per text: its token vectors (without [CLS] and [SEP]) and its mean-pooled sentence vector, not normed."""
+
+    tokens: list[np.ndarray]
+    sentence: list[np.ndarray]
+
+
+class LeanMiniLM:
+    def __init__(self, st_model: Any, precision: Precision = "auto") -> None:
+        import torch
+
+        self.precision = resolve_precision(precision)
+        self.dtype = torch.bfloat16 if self.precision == "bf16" else torch.float32
+        self.tokenizer = st_model.tokenizer
+        self.max_len = int(st_model.max_seq_length)
+        bert = st_model[0].auto_model
+        cfg = bert.config
+        self.heads = int(cfg.num_attention_heads)
+        self.hidden = int(cfg.hidden_size)
+        self.eps = float(cfg.layer_norm_eps)
+        self._lock = threading.Lock()
+        _single_threaded_blas()
+        e = bert.embeddings
+
+        def own(t: Any, dtype: Any = torch.float32) -> Any:
+            return t.detach().to(dtype).contiguous().clone()
+
+        with torch.no_grad():
+            self.word = own(e.word_embeddings.weight)
+            self.pos = own(e.position_embeddings.weight)
+            self.type0 = own(e.token_type_embeddings.weight[0])
+            self.ln0 = (own(e.LayerNorm.weight), own(e.LayerNorm.bias))
+            self.layers = []
+            for layer in bert.encoder.layer:
+                att = layer.attention
+                q, k, v = att.self.query, att.self.key, att.self.value
+                dt = self.dtype
+                self.layers.append(
+                    _Layer(
+                        wqkv=own(torch.cat([q.weight, k.weight, v.weight]), dt),
+                        bqkv=own(torch.cat([q.bias, k.bias, v.bias]), dt),
+                        wo=own(att.output.dense.weight, dt),
+                        bo=own(att.output.dense.bias, dt),
+                        ln1=(own(att.output.LayerNorm.weight), own(att.output.LayerNorm.bias)),
+                        wi=own(layer.intermediate.dense.weight, dt),
+                        bi=own(layer.intermediate.dense.bias, dt),
+                        wo2=own(layer.output.dense.weight, dt),
+                        bo2=own(layer.output.dense.bias, dt),
+                        ln2=(own(layer.output.LayerNorm.weight), own(layer.output.LayerNorm.bias)),
+                    )
+                )
+
+    def run(self, texts: Sequence[str]) -> Pass:
+        if not texts:
+            return Pass([], [])
+        ids = self.tokenizer(list(texts), truncation=True, max_length=self.max_len)["input_ids"]
+        tokens, sentences = [], []
+        for chunk in _chunks(ids, TOKENS_PER_PASS):
+            with self._lock:  # torch already uses every core; one pass at a time keeps latency flat
+                hidden, lengths = self._forward(chunk)
+            offset = 0
+            for n in lengths:
+                rows = hidden[offset : offset + n]
+                offset += n
+                sentences.append(rows.mean(axis=0))
+                tokens.append(rows[1:-1] if n > 2 else rows)
+        return Pass(tokens, sentences)
+
+    def _forward(self, ids: list[list[int]]) -> tuple[np.ndarray, list[int]]:
+        import torch
+        import torch.nn.functional as F
+
+        lengths = [len(x) for x in ids]
+        width, heads = self.hidden, self.heads
+        head_dim = width // heads
+        with torch.inference_mode():
+            flat = torch.tensor([t for x in ids for t in x], dtype=torch.long)
+            positions = torch.cat([torch.arange(n) for n in lengths])
+            x = F.layer_norm(self.word[flat] + self.pos[positions] + self.type0, (width,), *self.ln0, self.eps)
+            for p in self.layers:
+                qkv = F.linear(x.to(self.dtype), p.wqkv, p.bqkv).float()
+                parts = []
+                for chunk in qkv.split(lengths):  # attention stays inside each sentence
+                    q, k, v = chunk.view(1, -1, 3, heads, head_dim).permute(2, 0, 3, 1, 4)
+                    parts.append(F.scaled_dot_product_attention(q, k, v)[0].transpose(0, 1).reshape(-1, width))
+                ctx = torch.cat(parts).to(self.dtype)
+                h = F.layer_norm(F.linear(ctx, p.wo, p.bo).float() + x, (width,), *p.ln1, self.eps)
+                ff = F.linear(F.gelu(F.linear(h.to(self.dtype), p.wi, p.bi)), p.wo2, p.bo2).float()
+                x = F.layer_norm(ff + h, (width,), *p.ln2, self.eps)
+            return x.numpy(), lengths
