@@ -4,6 +4,7 @@ the transcript on Review. Screenshots go to artifacts/ (the README shows them)."
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -59,6 +60,8 @@ def test_two_question_offline_round_then_review(app_url: str) -> None:
         questions.press("Tab")
         page.get_by_role("button", name="Start the interview").click()
         expect(page.get_by_text("Question 1/2")).to_be_visible()
+        # the clock ticks on its own, with no input from the candidate
+        expect(page.get_by_text(re.compile(r"Time: (?:0:0[2-9]|0:[1-5]\d|[1-9]\d*:\d\d) of 45 min"))).to_be_visible()
         chat = page.get_by_test_id("stChatInputTextArea")
         chat.fill(
             "Last year our checkout API on PostgreSQL slowed to 4 s at p95. I profiled it, found an N+1 "
@@ -67,6 +70,7 @@ def test_two_question_offline_round_then_review(app_url: str) -> None:
         chat.press("Enter")
         expect(page.get_by_text("Scorecard ·").first).to_be_visible()
         page.get_by_text("Scorecard ·").first.click()
+        expect(page.get_by_text("Your answer, with the quoted evidence marked").first).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "practice-scorecard.png"), full_page=True)
         page.get_by_role("button", name="Skip", exact=True).click()
         expect(page.get_by_text("Question 2/2")).to_be_visible()

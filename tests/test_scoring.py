@@ -65,6 +65,21 @@ def test_removing_the_result_lowers_star(rt: Runtime) -> None:
     )
 
 
+def test_a_result_told_inside_an_action_sentence_counts(rt: Runtime) -> None:
+    q = rt.question_map[story_question(rt)]
+    setting = "Last year our checkout API on PostgreSQL slowed to 4 s at p95. "
+    with_result = setting + "I profiled it, found an N+1 query, added a composite index and cut p95 to 300 ms."
+    without = setting + "I profiled it, found an N+1 query and added a composite index, before the sale started."
+    told = rt.scorer.score(with_result, question=q).rubrics["star"].criteria["result"]
+    assert told.level == 4  # measured, but not given its own sentence
+    assert told.evidence == ["cut p95 to 300 ms"]
+    assert "its own sentence" in told.feedback
+    assert rt.scorer.score(without, question=q).rubrics["star"].criteria["result"].level == 1
+    # a number in the setting is not an outcome, even with a change verb in it
+    worse = "Latency on our checkout API increased to 4 s at p95, and errors rose to 3%. I added an index."
+    assert rt.scorer.score(worse, question=q).rubrics["star"].criteria["result"].level <= 3
+
+
 @pytest.mark.parametrize(
     "attack",
     [

@@ -190,6 +190,20 @@ def _pads(s: AppState) -> str:
     return extra
 
 
+def _clock(elapsed: float, minutes: int) -> None:
+    secs = int(elapsed * 60)
+    label = f"Time: {secs // 60}:{secs % 60:02d} of {minutes} min"
+    if elapsed >= minutes:
+        label += " · time is up: your next answer closes the session"
+    st.progress(min(1.0, elapsed / minutes), text=label)
+
+
+@st.fragment(run_every=1)
+def _live_clock(iv: Interviewer, minutes: int) -> None:
+    """Ticks every second on its own; the rest of the page does not rerun."""
+    _clock(iv.clock(), minutes)
+
+
 def render() -> None:
     st.title("Practice")
     s = state()
@@ -198,9 +212,12 @@ def render() -> None:
         return
     iv = s.interviewer
     minutes = iv.session.minutes if iv.session else 45
-    elapsed = iv.clock()
     top = st.columns([3, 1, 1, 1])
-    top[0].progress(min(1.0, elapsed / minutes), text=f"Time: {elapsed:.0f} of {minutes} min")
+    with top[0]:
+        if iv.finished:
+            _clock(iv.clock(), minutes)
+        else:
+            _live_clock(iv, minutes)
     pressed = None
     if not iv.finished:
         if top[1].button("Hint", key="btn_hint"):

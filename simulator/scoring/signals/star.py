@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from simulator.scoring.analysis import Analysis, SentenceInfo
+import re
+
+from simulator.scoring.analysis import Analysis, SentenceInfo, quantities
 from simulator.scoring.levels import Signal, quotes
+
+_CLAUSE = re.compile(r",\s+|;\s+|\s+(?:and|so)\s+")
 
 LEARNING = (
     "learn",
@@ -24,9 +28,29 @@ def _role(a: Analysis, role: str) -> list[SentenceInfo]:
     return [s for s, r in zip(a.prose, a.roles, strict=False) if r == role]
 
 
+def result_tail(s: SentenceInfo, a: Analysis) -> str | None:
+    """A measured outcome told at the end of an action sentence ("..., added an index and cut p95 to 300 ms"):
+    a later clause with a result cue and a number with a unit."""
+    if not s.quantities:
+        return None
+    for clause in _CLAUSE.split(s.sentence.text)[1:]:
+        low = clause.lower()
+        if (a.lex.has("before_after", low) or a.lex.has("result_cues", low)) and quantities(low, a.lex):
+            return clause.strip().rstrip(".,;!")
+    return None
+
+
+def _tails(a: Analysis) -> list[str]:
+    return [t for s in _role(a, "action") if (t := result_tail(s, a))]
+
+
 def _share(a: Analysis, role: str) -> float:
     total = sum(s.words for s in a.prose) or 1
-    return sum(s.words for s in _role(a, role)) / total
+    words = sum(s.words for s in _role(a, role))
+    if role in ("action", "result"):
+        moved = sum(len(t.split()) for t in _tails(a))
+        words += moved if role == "result" else -moved
+    return words / total
 
 
 def situation(a: Analysis) -> Signal:
@@ -77,21 +101,24 @@ def action(a: Analysis) -> Signal:
 
 def result(a: Analysis) -> Signal:
     sents = _role(a, "result")
-    if not sents:
+    tails = _tails(a)
+    if not sents and not tails:
         return Signal(1, gap="End with the result: what changed, by how much, and what you learned.")
-    measured = any(s.quantities for s in sents)
+    measured = bool(tails) or any(s.quantities for s in sents)
     learned = any(any(c in s.lower for c in LEARNING) for s in a.prose[-4:] + sents)
     level = 3 + int(measured) + int(learned)
-    gap = (
-        ""
-        if level >= 5
-        else (
+    if not sents:  # told only in passing, inside an action sentence
+        level = min(level, 4)
+    gap = ""
+    if level < 5:
+        gap = (
             "Quantify the outcome (before → after)."
             if not measured
+            else "Give the result its own sentence, and add what you learned or would do differently."
+            if not sents
             else "Add what you learned or would do differently."
         )
-    )
-    return Signal(level, quotes([s.sentence.text for s in sents], 2), gap)
+    return Signal(level, quotes([s.sentence.text for s in sents] + tails, 2), gap)
 
 
 def balance(a: Analysis) -> Signal:
