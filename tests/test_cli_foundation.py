@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -48,6 +49,9 @@ def test_index_then_up_to_date(capsys: Capture) -> None:
     assert code == 0 and "question index built" in out
     code, out, _ = run(capsys, "index")
     assert "up to date" in out
+    assert "scorer ready" in out  # the STAR classifier is trained and cached, so the first answer is quick
+    home = Path(os.environ["MOCKSIM_HOME"])
+    assert list((home / "cache").glob("star-*.npz"))
 
 
 def test_check_validates_data(capsys: Capture) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from simulator.interviewer.backends import OfflineBackend, TurnContext, TurnResult
-from simulator.interviewer.engine import Interviewer, Plan, SimulatedClock
+from simulator.interviewer.engine import Interviewer, Plan, SimulatedClock, WallClock
 from simulator.interviewer.intents import classify
 from simulator.llm.base import OnText
 from simulator.runtime import Runtime
@@ -103,6 +104,22 @@ def test_answers_are_stored_before_scoring_and_the_session_resumes(fake_runtime:
     again.respond("/end")
     with pytest.raises(Exception, match="already finished"):
         Interviewer.resume(rt, OfflineBackend(rt), store, "ana", sid)
+
+
+def test_a_resumed_session_keeps_the_time_already_spent(fake_runtime: Runtime, store: SessionStore) -> None:
+    iv = Interviewer(fake_runtime, OfflineBackend(fake_runtime), store, "ana", clock=WallClock())
+    sid = iv.start(Plan(rounds=["technical"], questions=3, minutes=30))[0]["id"]
+    iv.respond("I would put a composite index on (user_id, created_at) and page with a cursor.")
+    saved = store.get("ana", sid)
+    # the answer came 20 minutes into the session, then the process stopped
+    shifted = saved.model_copy(
+        update={"id": "resumed1", "created_at": saved.turns[-1].submitted_at - timedelta(minutes=20)}
+    )
+    store.import_session("ana", shifted)
+    again, _ = Interviewer.resume(
+        fake_runtime, OfflineBackend(fake_runtime), store, "ana", "resumed1", clock=WallClock()
+    )
+    assert 20 <= again.clock() < 21
 
 
 def test_time_runs_out(fake_runtime: Runtime, store: SessionStore) -> None:

@@ -52,7 +52,7 @@ def test_scorecard_is_typed_with_verbatim_evidence_and_code_totals(rt: Runtime) 
             for quote in c.evidence:
                 assert quote in STORY, f"evidence must be verbatim: {quote!r}"
     assert card.overall == overall_from(card.rubrics)
-    assert card.overall >= 60
+    assert card.overall >= 50
     assert card.rubrics["star"].criteria["result"].level >= 4
 
 
@@ -103,6 +103,28 @@ def test_platitudes_do_not_raise_the_score(rt: Runtime) -> None:
     q = rt.question_map[story_question(rt)]
     padded = STORY + " I'm a team player and communication is key. At the end of the day I always give 110%."
     assert rt.scorer.score(padded, question=q).overall <= rt.scorer.score(STORY, question=q).overall + 2
+
+
+TERSE_DESIGN = (
+    "Clarify: 100M new links a month, 100:1 reads, links never expire. "
+    "That is ~40 writes/s and ~4k reads/s, about 6 TB over 10 years at 500 bytes a row. "
+    "API: POST /links returns a 7-char base62 code; GET /{code} answers 301. "
+    "Codes come from a counter service handing out ranges to app servers, so no collisions per write. "
+    "Store code->url in DynamoDB, partitioned by code; put Redis in front for hot links. "
+    "301 lets browsers cache but hides repeat clicks, so use 302 if analytics matter. "
+    "If the counter service dies, servers keep using their leased ranges; replicate it with Raft."
+)
+
+
+def test_a_terse_but_complete_design_gets_credit_and_a_vague_one_does_not(rt: Runtime) -> None:
+    q = rt.question_map["sd-url-shortener"]
+    card = rt.scorer.score(TERSE_DESIGN, question=q)
+    design, tradeoffs = card.rubrics["system_design"].criteria, card.rubrics["tradeoffs"].criteria
+    assert design["estimation"].level >= 4  # four figures in two sentences is an estimate
+    assert tradeoffs["alternatives"].level >= 2 and tradeoffs["failure_modes"].level >= 2
+    assert card.overall >= 50
+    vague = rt.scorer.score("Use a load balancer, some servers, a database. Add caching if needed.", question=q)
+    assert vague.overall <= 20
 
 
 def test_questions_that_do_not_ask_for_a_story_are_not_docked_for_star(rt: Runtime) -> None:

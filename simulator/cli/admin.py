@@ -7,7 +7,7 @@ import json
 import typer
 
 from simulator.cli.common import TextOrJson, emit_json
-from simulator.runtime import get_runtime
+from simulator.runtime import Runtime, get_runtime
 from simulator.schemas import schema_drift, write_schemas
 
 
@@ -28,7 +28,14 @@ def index(rebuild: bool = typer.Option(False, "--rebuild", help="rebuild even wh
     questions = rt.questions
     if not rebuild and rt.index.is_current(questions):
         typer.echo(f"question index is up to date ({len(questions)} questions)")
-        return
+    else:
+        _build(rt, rebuild)
+    rt.scorer.star.weights()  # trains and caches the STAR classifier once, so the first answer is quick
+    typer.echo("scorer ready")
+
+
+def _build(rt: Runtime, rebuild: bool) -> None:
+    questions = rt.questions
     with typer.progressbar(length=len(questions), label="embedding questions") as bar:
         done = [0]
 

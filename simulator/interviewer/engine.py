@@ -38,6 +38,9 @@ class SimulatedClock:
     def spoke(self, text: str) -> None:
         self.minutes += len(text.split()) / WORDS_PER_MINUTE + 0.5
 
+    def already_spent(self, minutes: float) -> None:
+        """Resuming: replaying the answers through `spoke` has already counted the time."""
+
 
 class WallClock:
     def __init__(self) -> None:
@@ -48,6 +51,10 @@ class WallClock:
 
     def spoke(self, text: str) -> None:
         pass
+
+    def already_spent(self, minutes: float) -> None:
+        """Resuming: count the minutes spent before the session stopped (not the time it was away)."""
+        self.start = time.monotonic() - max(0.0, minutes) * 60
 
 
 @dataclass
@@ -171,6 +178,9 @@ class Interviewer:
             events += self._replay(t)
             if self.finished:
                 break
+        if session.turns:
+            spent = session.turns[-1].submitted_at - session.created_at
+            self.clock.already_spent(spent.total_seconds() / 60)
         if not self.finished and self.current is not None:
             events.append(
                 self._follow_up_event() if self.current.follow_ups and self.current.target else self._question_event()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from simulator.bank import QuestionBank
@@ -15,7 +17,18 @@ from simulator.store import SessionStore
 
 @st.cache_resource(show_spinner=False)
 def runtime() -> Runtime:
-    return get_runtime()
+    rt = get_runtime()
+    threading.Thread(target=_warm, args=(rt,), name="mocksim-warm-up", daemon=True).start()
+    return rt
+
+
+def _warm(rt: Runtime) -> None:
+    """Load the scoring model in the background while the candidate sets up a round."""
+    try:
+        rt.scorer.encoder.encode(["warm up"])
+        rt.scorer.star.weights()
+    except Exception:  # a failed warm-up only means the first answer loads the model, and reports any error then
+        pass
 
 
 @st.cache_resource(show_spinner=False)

@@ -49,9 +49,11 @@ def _notes(q: Question | None, criterion: str) -> Sequence[str]:
 def design_signal(criterion: str) -> Callable[[Analysis, Question | None], Signal]:
     def signal(a: Analysis, q: Question | None) -> Signal:
         sents = a.matching(CUES[criterion])
-        if criterion == "estimation":
+        count = len(sents)
+        if criterion == "estimation":  # figures count, not only sentences: a terse estimate packs several
             sents = [s for s in sents if s.quantities or any(ch.isdigit() for ch in s.lower)]
-        level = by_count(len(sents), (1, 2, 3, 5))
+            count = len(sents) + len({x for s in sents for x in s.quantities}) // 2
+        level = by_count(count, (1, 2, 3, 5))
         notes = _notes(q, criterion)
         if notes and a.sentences:
             hit = [p for p in point_scores(a, notes, q.prompt if q else "") if p.covered]
