@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
 
 from simulator.scoring.calibration import CoverageCalibration
 from simulator.scoring.encoder import Encoded, Encoder
 from simulator.scoring.lexicon import Lexicon
 from simulator.scoring.sentences import Sentence, split_sentences
-from simulator.scoring.text import word_count
+from simulator.scoring.text import content_stems, word_count
 
 NUMBER = re.compile(r"(?<![a-z])(?:\$|€|£)?\d[\d,]*(?:\.\d+)?\s?(?:%|[a-z]+\b)?|\b(?:half|double|twice|triple)\b")
 SUBJECT_I = re.compile(r"\bi(?:'ll|'d|'ve|'m)?\s+(?:(?:\w+ly|also|then|first|just|personally)\s+)?(\w+)")
@@ -63,6 +66,21 @@ class Analysis:
     @property
     def total_words(self) -> int:
         return sum(s.words for s in self.sentences)
+
+    @cached_property
+    def sentence_vectors(self) -> np.ndarray:
+        """(sentences, 384) unit rows, in sentence order."""
+        return np.stack([e.vector for e in self.encoded]) if self.encoded else np.zeros((0, 384), np.float32)
+
+    @cached_property
+    def token_vectors(self) -> np.ndarray:
+        """Every token vector of the answer, stacked."""
+        mats = [e.tokens for e in self.encoded if e.tokens.size]
+        return np.concatenate(mats) if mats else np.zeros((0, 384), dtype=np.float32)
+
+    @cached_property
+    def stems(self) -> frozenset[str]:
+        return content_stems(self.text)
 
     def matching(self, cue: str, prose_only: bool = True) -> list[SentenceInfo]:
         pool = self.prose if prose_only else self.sentences

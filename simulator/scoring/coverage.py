@@ -29,8 +29,7 @@ class PointScore:
 
 
 def _answer_tokens(a: Analysis) -> np.ndarray:
-    mats = [e.tokens for e in a.encoded if e.tokens.size]
-    return np.concatenate(mats) if mats else np.zeros((0, 384), dtype=np.float32)
+    return a.token_vectors
 
 
 def blend(cal: CoverageCalibration, cos: float, tok: float, wrd: float) -> float:
@@ -56,19 +55,24 @@ def point_scores(a: Analysis, points: Sequence[str], question: str = "") -> list
     if not points:
         return []
     enc = a.encoder.encode(list(points))
-    prose = list(zip(a.sentences, a.encoded, strict=True))
-    answer_tokens = _answer_tokens(a)
-    answer_stems = content_stems(a.text)
+    answer_tokens = a.token_vectors
     q_stems = content_stems(question)
+    # every point against every sentence, and every point token against every answer token, in two products
+    sims = np.stack([pe.vector for pe in enc]) @ a.sentence_vectors.T
+    recalls = [0.0] * len(enc)
+    if answer_tokens.size:
+        point_tokens = [pe.tokens for pe in enc]
+        best = np.clip((np.concatenate(point_tokens) @ answer_tokens.T).max(axis=1), 0, 1)
+        ends = np.cumsum([len(t) for t in point_tokens])
+        recalls = [float(seg.mean()) if seg.size else 0.0 for seg in np.split(best, ends[:-1])]
     out = []
-    for i, (p, pe) in enumerate(zip(points, enc, strict=True)):
-        if prose:
-            sims = [float(pe.vector @ e.vector) for _, e in prose]
-            best = int(np.argmax(sims))
-            cos, sent = max(0.0, sims[best]), prose[best][0].sentence.text
+    for i, p in enumerate(points):
+        if a.sentences:
+            j = int(np.argmax(sims[i]))
+            cos, sent = max(0.0, float(sims[i, j])), a.sentences[j].sentence.text
         else:
             cos, sent = 0.0, None
-        score = blend(cal, cos, _soft_recall(pe.tokens, answer_tokens), _word_recall(p, answer_stems, q_stems))
+        score = blend(cal, cos, recalls[i], _word_recall(p, a.stems, q_stems))
         out.append(
             PointScore(i, p, score, score >= cal.point_threshold, sent if score >= cal.point_threshold else None)
         )
@@ -99,7 +103,7 @@ def reference_components(
     return (
         max(0.0, float(vec @ ref_vec)),
         _soft_recall(ref_tokens, _answer_tokens(a)),
-        _word_recall(reference_text, content_stems(a.text), content_stems(question)),
+        _word_recall(reference_text, a.stems, content_stems(question)),
     )
 
 

@@ -73,6 +73,10 @@ class MiniLMEncoder:
                 model = self._models[self.precision] = LeanMiniLM(MiniLMEmbedder._load(), self.precision)
             return model
 
+    def forget(self) -> None:
+        """Drop every cached vector (benchmarks use this to time cold answers again)."""
+        self._cache = _Cache()
+
     def encode(self, texts: Sequence[str]) -> list[Encoded]:
         found, missing = self._cache.get_many(texts)
         if missing:
