@@ -29,7 +29,6 @@ from simulator.settings import Settings
 from simulator.store import SessionStore
 from simulator.tokens import encoding_for
 
-
 PASSES = 3
 
 
