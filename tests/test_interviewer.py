@@ -9,6 +9,7 @@ import pytest
 
 from simulator.interviewer.backends import OfflineBackend, TurnContext, TurnResult
 from simulator.interviewer.engine import Interviewer, Plan, SimulatedClock, WallClock
+from simulator.interviewer.followups import already_asked, choose
 from simulator.interviewer.intents import classify
 from simulator.llm.base import OnText
 from simulator.runtime import Runtime
@@ -137,3 +138,39 @@ def test_seen_questions_are_not_repeated(fake_runtime: Runtime, store: SessionSt
     second = interviewer(fake_runtime, store)
     ids2 = second.start(Plan(rounds=["coding"], questions=3))[0]["questions"]
     assert ids1[0] not in ids2
+
+
+def test_follow_ups_skip_points_already_answered_and_near_repeats(fake_runtime: Runtime) -> None:
+    rt = fake_runtime
+    q = rt.question_map["sd-url-shortener"]
+    card = rt.scorer.score(WEAK, question=q)
+    every_point = set(range(len(q.key_points)))
+    pick = choose(card, q, rt.rubrics, [], every_point, 2)
+    assert pick is not None and not pick.target.startswith("key_point:"), "a covered point is not asked again"
+    asked = [f.text for f in q.follow_ups]
+    pick = choose(card, q, rt.rubrics, asked, set(), 2)
+    assert pick is not None and pick.text not in asked and not already_asked(pick.text, asked)
+    assert already_asked("What tests would you write for this?", ["Which tests would you write?"])
+    assert already_asked("what TESTS would you write", ["What tests would you write?"])
+    assert not already_asked("How would you shard the counters?", ["How much memory do the counters need?"])
+    assert choose(card, q, rt.rubrics, [], set(), 0) is None, "no follow-ups left"
+
+
+def test_wrap_up_names_drills_in_words_and_quotes_evidence(fake_runtime: Runtime, store: SessionStore) -> None:
+    rt = fake_runtime
+    iv = interviewer(rt, store, max_follow_ups=0)
+    q = rt.question_map["sd-url-shortener"]
+    iv.start(Plan(rounds=["system_design"], questions=1, question_ids=[q.id]))
+    out = iv.respond(
+        "I would store codes in PostgreSQL with a unique index and cache hot codes in Redis, because reads "
+        "outnumber writes a hundred to one. Redirects return 302 so we can count clicks."
+    )
+    summary = out[-1]
+    assert summary["type"] == "summary" and summary["answered"] == 1
+    opening = " ".join(q.prompt.split()[:10])
+    assert all(opening in d and q.id in d for d in summary["drills"]), "each drill names the question in words"
+    rid, cid = summary["strongest"]["criterion"].split(".")
+    quotes = summary["strongest"]["quotes"]
+    assert quotes, "the strongest dimension is shown with a quote from the answer"
+    assert set(quotes) <= set(out[0]["rubrics"][rid]["criteria"][cid]["evidence"])
+    assert summary["usage"]["model_requests"] == 0 and summary["usage"]["estimated_cost_usd"] is None

@@ -55,7 +55,7 @@ def summarise(
         crit = rubrics[rid].criterion(cid)
         qid = min(by_crit[key], key=lambda x: x[0])[1]
         q = questions.get(qid)
-        where = f"re-answer {qid}" if q else "re-answer your weakest question"
+        where = f"re-answer “{_short(q.prompt)}” ({qid})" if q else "re-answer your weakest question"
         drills.append(
             f"{crit.name} ({key}, mean {means[key]:.1f}/5): {crit.advice.strip()} Drill: {where} "
             f"and make sure you can answer “{crit.probes[0]}”"
@@ -69,3 +69,9 @@ def summarise(
         "drills": drills,
         "next_focus": weakest,
     }
+
+
+def _short(prompt: str, words: int = 10) -> str:
+    """The opening words of a question, so a drill names it in words and not only by id."""
+    parts = prompt.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
