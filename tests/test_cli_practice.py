@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -74,3 +75,41 @@ def test_resume_and_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["practice", "--round", "lunch"]) == 2
     assert main(["practice", "--answers-file", str(tmp_path / "missing.txt")]) == 2
     assert main(["practice", "--backend", "claude", "--answers-file", str(one)]) == 2
+
+
+def test_an_interactive_round_in_the_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    typed = (
+        "I would put a composite index on (user_id, created_at)\n"
+        "and page with a cursor, because offsets get slower the deeper you go.\n"
+        "\n"
+        "/skip\n"
+        "/end\n"
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO(typed))
+    assert main(["practice", "--round", "technical", "--questions", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "Started session" in out and "Question 1/3 [technical]" in out
+    assert "Score " in out and "/100" in out, "the two typed lines were sent as one answer and scored"
+    assert "Question 2/3" in out or "Follow-up:" in out
+    assert "Session " in out and "complete: 1 questions" in out and "drills:" in out
+
+
+def test_a_terminal_session_left_early_says_how_to_resume(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("I would cache the hot keys in Redis with a short TTL.\n"))
+    assert main(["practice", "--round", "technical", "--questions", "2"]) == 0
+    captured = capsys.readouterr()
+    sid = json.loads(main_json(["sessions", "list", "--format", "jsonl"], capsys))["id"]
+    assert f"mocksim practice --resume {sid}" in captured.err
+    monkeypatch.setattr("sys.stdin", io.StringIO("/end\n"))
+    assert main(["practice", "--resume", sid]) == 0
+    out = capsys.readouterr().out
+    assert f"Resumed session {sid}" in out and "complete: 1 questions" in out
+
+
+def main_json(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(argv) == 0
+    return capsys.readouterr().out.splitlines()[0]

@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 
 from simulator.interviewer.backends import LLMBackend, TurnContext
+from simulator.interviewer.engine import Interviewer, Plan, SimulatedClock
+from simulator.interviewer.followups import already_asked
 from simulator.llm import get_chat_model
 from simulator.llm.testserver import FakeOpenAIServer
 from simulator.runtime import Runtime
 from simulator.settings import PROJECT_ROOT, Settings
+from simulator.store import SessionStore
 
 from .llm_helpers import judged
 
@@ -30,13 +33,19 @@ def server() -> Iterator[FakeOpenAIServer]:
 
 
 def backend_for(
-    rt: Runtime, server: FakeOpenAIServer, tmp_path: Path, mode: str = "auto", timeout: float = 5.0, retries: int = 1
+    rt: Runtime,
+    server: FakeOpenAIServer,
+    tmp_path: Path,
+    mode: str = "auto",
+    timeout: float = 5.0,
+    retries: int = 1,
+    model: str = "fake-model",
 ) -> LLMBackend:
     settings = Settings(
         home=tmp_path,
         resources=PROJECT_ROOT,
         llm_base_url=server.base_url,
-        llm_model="fake-model",
+        llm_model=model,
         llm_api_key="sk-test-not-real-0000000000",
         llm_timeout=timeout,
         llm_retries=retries,
@@ -200,3 +209,65 @@ def test_a_judge_far_above_the_offline_reading_is_flagged_and_held_back(
     for rid, r in card.rubrics.items():
         for cid, cs in r.criteria.items():
             assert cs.level <= offline.rubrics[rid].criteria[cid].level + 1
+
+
+def test_the_models_follow_up_cannot_repeat_a_probe_or_ask_what_was_answered(
+    minilm_runtime: Runtime, server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    rt = minilm_runtime
+    q = rt.question_map["tq-ops-exactly-once-payments"]
+    asked = "What happens if two retries with the same key arrive at the same moment?"
+    backend = backend_for(rt, server, tmp_path)
+    # the same probe again, in slightly different words
+    server.enqueue(
+        {
+            "json": judged(
+                rt,
+                q,
+                ANSWER,
+                says="So what happens when two retries with the same key arrive at the same moment?",
+                move="follow_up",
+            )
+        }
+    )
+    result = backend.turn(TurnContext(q, q.prompt, ANSWER, "", 2, [asked], set()))
+    assert result.follow_up is None or not already_asked(result.follow_up.text, [asked])
+    # a probe aimed at a key point the candidate has already covered
+    reply = judged(rt, q, ANSWER, says="Tell me how you would dedupe the charges.", move="follow_up")
+    reply["follow_up_target"] = "key_point:0"
+    server.enqueue({"json": reply})
+    result = backend.turn(TurnContext(q, q.prompt, ANSWER, "", 2, [], {0}))
+    assert result.follow_up is None or result.follow_up.target != "key_point:0"
+    # a fresh probe at an open point is the model's to ask
+    reply["follow_up_target"] = "key_point:3"
+    server.enqueue({"json": reply})
+    result = backend.turn(TurnContext(q, q.prompt, ANSWER, "", 2, [], {0}))
+    assert result.follow_up is not None and result.follow_up.target == "key_point:3"
+
+
+def test_a_session_counts_tokens_per_turn_and_estimates_its_cost(
+    minilm_runtime: Runtime, server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    rt = minilm_runtime
+    ids = ["tq-ops-exactly-once-payments", "sd-url-shortener", "bh-bottleneck-slow-endpoint-story"]
+    answers = [ANSWER, "I would hash the URL and keep codes in PostgreSQL.", "I profiled it and added an index."]
+    for qid, a in zip(ids, answers, strict=True):
+        server.enqueue({"json": judged(rt, rt.question_map[qid], a, level=3)})
+    store = SessionStore(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    backend = backend_for(rt, server, tmp_path, model="gpt-4o-mini")
+    iv = Interviewer(rt, backend, store, "ana", clock=SimulatedClock())
+    sid = iv.start(Plan(rounds=["technical"], questions=3, question_ids=ids))[0]["id"]
+    events = [e for a in answers for e in iv.respond(a)]
+    assert len(server.requests) == 3, "one model request per candidate turn"
+    summary = events[-1]
+    assert summary["type"] == "summary"
+    usage = summary["usage"]
+    assert usage["model_requests"] == 3 and usage["prompt_tokens"] > 0 and usage["completion_tokens"] > 0
+    price_in, price_out = rt.settings.llm_prices["gpt-4o-mini"]
+    expected = round((usage["prompt_tokens"] * price_in + usage["completion_tokens"] * price_out) / 1_000_000, 6)
+    assert usage["estimated_cost_usd"] == expected > 0
+    turns = [t for t in store.get("ana", sid).turns if t.kind == "answer"]
+    assert [t.answer for t in turns] == answers
+    recorded = [t.usage for t in turns]
+    assert all(u and u.prompt_tokens and u.completion_tokens and u.prompt_version for u in recorded), "per turn"
+    assert sum(t.usage.prompt_tokens or 0 for t in turns if t.usage) == usage["prompt_tokens"]

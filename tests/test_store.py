@@ -98,6 +98,8 @@ def test_write_ahead_turns_scorecards_and_transcript(store: SessionStore) -> Non
     got = store.get("ana", s.id)
     assert [t.index for t in got.turns] == [0, 1]
     assert got.turns[0].scorecard is not None and got.turns[0].scorecard.overall == 60
+    assert got.turns[0].usage is not None and got.turns[0].usage.prompt_tokens == 10
+    assert got.turns[0].usage.prompt_version == "v1" and got.turns[1].usage is None
     assert got.turns[1].reply == "Yes, 1M daily." and got.job_description == "Payments team"
     assert store.unscored_turns("ana", s.id) == []
     assert store.seen_question_ids("ana") == {"tq-a"}
@@ -127,10 +129,11 @@ def test_exports_and_json_round_trip(store: SessionStore) -> None:
     s = new_session(store)
     t = store.add_turn("ana", s.id, Turn(index=0, asked="Tell me <b>about</b> it", answer="<script>x()</script> I did"))
     assert t.id is not None
-    store.attach_scorecard("ana", t.id, card())
+    store.attach_scorecard("ana", t.id, card(), "judge-v3", prompt_tokens=2_468, completion_tokens=312)
     got = store.get("ana", s.id)
     md = exporters.to_markdown(got)
     assert "I did" in md and "Score 60/100" in md and "> I added an index" in md
+    assert "2,468 prompt + 312 completion tokens" in md
     page = exporters.to_html(got)
     assert "<script>" not in page and "&lt;script&gt;" in page
     data = exporters.to_json(got)
@@ -138,6 +141,7 @@ def test_exports_and_json_round_trip(store: SessionStore) -> None:
     assert again.owner == "carol" and again.id != s.id
     assert [x.answer for x in again.turns] == [x.answer for x in got.turns]
     assert again.turns[0].scorecard == got.turns[0].scorecard
+    assert again.turns[0].usage == got.turns[0].usage, "token counts survive export and import"
     with pytest.raises(Exception, match="not a mocksim session export"):
         exporters.from_json(json.dumps({"hello": 1}))
 

@@ -15,7 +15,7 @@ from simulator.contracts.question import (
 )
 from simulator.contracts.rubric import Criterion, Rubric
 from simulator.contracts.scorecard import CriterionScore, RubricScore, Scorecard
-from simulator.contracts.session import Session, Turn
+from simulator.contracts.session import Session, Turn, TurnUsage
 
 __all__ = [
     "CodingDetails",
@@ -33,4 +33,5 @@ __all__ = [
     "Seniority",
     "Session",
     "Turn",
+    "TurnUsage",
 ]

@@ -18,6 +18,15 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+class TurnUsage(Strict):
+    """What scoring a turn cost: the prompt version, model tokens (none offline) and the time it took."""
+
+    prompt_version: str | None = None
+    prompt_tokens: int | None = Field(default=None, ge=0)
+    completion_tokens: int | None = Field(default=None, ge=0)
+    latency_ms: float | None = Field(default=None, ge=0)
+
+
 class Turn(Strict):
     id: int | None = Field(default=None, description="database id, set by the store")
     index: int = Field(ge=0)
@@ -30,6 +39,7 @@ class Turn(Strict):
     submitted_at: datetime = Field(default_factory=_now)
     meta: dict[str, Any] = Field(default_factory=dict, description="timings, hints used, follow-up target, fallbacks")
     scorecard: Scorecard | None = None
+    usage: TurnUsage | None = Field(default=None, description="set by the store beside the scorecard")
 
 
 class Session(Strict):

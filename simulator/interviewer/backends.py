@@ -14,7 +14,7 @@ from typing import Literal, Protocol
 
 from simulator.contracts import Question, Scorecard
 from simulator.errors import ConfigError
-from simulator.interviewer.followups import FollowUpChoice, choose
+from simulator.interviewer.followups import FollowUpChoice, already_asked, choose, covered_target
 from simulator.llm import ChatModel, ModelError, get_chat_model
 from simulator.llm.base import OnText
 from simulator.llm.judge import judge_turn
@@ -138,12 +138,14 @@ class LLMBackend:
         follow: FollowUpChoice | None = None
         says = j.reply.interviewer_says.strip()[:MAX_SAYS]
         if move == "follow_up":
-            repeated = says.lower() in {p.lower() for p in ctx.asked_probes}
-            if ctx.follow_ups_left <= 0 or not says or repeated:
+            target = j.reply.follow_up_target
+            covered = ctx.covered_so_far | set(j.scorecard.covered_points) | set(j.reply.covered_key_points)
+            stale = already_asked(says, ctx.asked_probes) or covered_target(target, covered)
+            if ctx.follow_ups_left <= 0 or not says or stale:
                 follow, move = base.follow_up, base.move  # the code-side rules win
                 says = base.says
             else:
-                follow = FollowUpChoice(says, j.reply.follow_up_target or "model")
+                follow = FollowUpChoice(says, target or "model")
         prompt_tokens = j.prompt_tokens or count_tokens(ctx.answer + ctx.history, self.model)
         return TurnResult(
             j.scorecard,

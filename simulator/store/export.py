@@ -85,6 +85,11 @@ def to_markdown(session: Session) -> str:
             out += [f"**Interviewer:** {t.reply}", ""]
         if t.scorecard:
             out += [*_card_md(t.scorecard), ""]
+        if t.usage and t.usage.prompt_tokens:
+            out += [
+                f"*model: {t.usage.prompt_tokens:,} prompt + {t.usage.completion_tokens or 0:,} completion tokens*",
+                "",
+            ]
     return "\n".join(out)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, Row, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from simulator.contracts import Scorecard, Session, Turn
+from simulator.contracts import Scorecard, Session, Turn, TurnUsage
 from simulator.errors import NotFoundError
 from simulator.faults import maybe_kill
 from simulator.store import migrations, schema
@@ -136,10 +136,19 @@ class SessionStore:
         with translated(self.url), self.engine.connect() as conn:
             srow = self._owned(conn, owner, session_id)
             trows = conn.execute(select(T).where(T.c.session_id == session_id).order_by(T.c.idx)).all()
-            cards = {}
+            cards, usage = {}, {}
             if trows:
                 crow = conn.execute(select(C).where(C.c.turn_id.in_([t.id for t in trows])).order_by(C.c.id)).all()
                 cards = {c.turn_id: Scorecard.model_validate_json(c.card) for c in crow}  # latest wins
+                usage = {
+                    c.turn_id: TurnUsage(
+                        prompt_version=c.prompt_version,
+                        prompt_tokens=c.prompt_tokens,
+                        completion_tokens=c.completion_tokens,
+                        latency_ms=c.latency_ms,
+                    )
+                    for c in crow
+                }
         plan = json.loads(srow.plan)
         return Session(
             id=srow.id,
@@ -168,6 +177,7 @@ class SessionStore:
                     submitted_at=_utc(t.submitted_at) or _now(),
                     meta=json.loads(t.meta or "{}"),
                     scorecard=cards.get(t.id),
+                    usage=usage.get(t.id),
                 )
                 for t in trows
             ],
@@ -274,9 +284,12 @@ class SessionStore:
             )
         )
         for t in sorted(session.turns, key=lambda t: t.index):
-            stored = self.add_turn(owner, new.id, t.model_copy(update={"id": None, "scorecard": None}))
+            stored = self.add_turn(owner, new.id, t.model_copy(update={"id": None, "scorecard": None, "usage": None}))
             if t.scorecard is not None and stored.id is not None:
-                self.attach_scorecard(owner, stored.id, t.scorecard)
+                u = t.usage or TurnUsage()
+                self.attach_scorecard(
+                    owner, stored.id, t.scorecard, u.prompt_version, u.prompt_tokens, u.completion_tokens, u.latency_ms
+                )
         return self.get(owner, new.id)
 
     def unscored_turns(self, owner: str, session_id: str) -> list[Turn]:
