@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.interviewer.budget import HISTORY_TOKENS, Usage, history_text
+from simulator.interviewer.budget import HISTORY_TOKENS, Usage, describe_usage, history_text
 from simulator.settings import Settings
 from simulator.tokens import count_tokens
 
@@ -37,3 +37,16 @@ def test_prices_can_be_set_as_json(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MOCKSIM_LLM_PRICES", '{"qwen2.5:7b": [0, 0], "gpt-4o-mini": [0.2, 0.8]}')
     prices = Settings().llm_prices
     assert prices["gpt-4o-mini"] == (0.2, 0.8) and prices["qwen2.5:7b"] == (0.0, 0.0)
+
+
+def test_the_wrap_up_names_model_use_and_cost() -> None:
+    assert describe_usage(None) is None
+    assert describe_usage({"model_requests": 0, "prompt_tokens": 0, "completion_tokens": 0}) is None, "offline"
+    line = describe_usage(
+        {"model_requests": 12, "prompt_tokens": 29_059, "completion_tokens": 2_400, "estimated_cost_usd": 0.005798}
+    )
+    assert line == "Model use: 12 requests, 29,059 prompt and 2,400 completion tokens; about $0.0058."
+    unpriced = describe_usage(
+        {"model_requests": 1, "prompt_tokens": 9, "completion_tokens": 3, "estimated_cost_usd": None}
+    )
+    assert unpriced is not None and "MOCKSIM_LLM_PRICES" in unpriced

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from simulator.cli.practice import render_event
 from simulator.interviewer.backends import LLMBackend, TurnContext
 from simulator.interviewer.engine import Interviewer, Plan, SimulatedClock
 from simulator.interviewer.followups import already_asked
@@ -266,6 +267,7 @@ def test_a_session_counts_tokens_per_turn_and_estimates_its_cost(
     price_in, price_out = rt.settings.llm_prices["gpt-4o-mini"]
     expected = round((usage["prompt_tokens"] * price_in + usage["completion_tokens"] * price_out) / 1_000_000, 6)
     assert usage["estimated_cost_usd"] == expected > 0
+    assert "Model use: 3 requests" in render_event(summary), "the terminal wrap-up shows tokens and cost"
     turns = [t for t in store.get("ana", sid).turns if t.kind == "answer"]
     assert [t.answer for t in turns] == answers
     recorded = [t.usage for t in turns]

@@ -13,6 +13,7 @@ import typer
 from simulator.cli.common import TextOrJsonl
 from simulator.errors import InputError
 from simulator.interviewer.backends import get_backend
+from simulator.interviewer.budget import describe_usage
 from simulator.interviewer.engine import Event, Interviewer, Plan, SimulatedClock, WallClock
 from simulator.planning import infer_seniority, parse_rounds
 from simulator.runtime import get_runtime
@@ -57,7 +58,8 @@ def render_event(e: Event) -> str:
         out.append(f"  weakest: {e['weakest']['name']} ({e['weakest']['mean_level']}/5)")
         out += ["  drills:"] + [f"   {i + 1}. {d}" for i, d in enumerate(e["drills"])]
         out.append(f"  next time, focus on: {e['next_focus']}")
-        return "\n".join(out)
+        used = describe_usage(e.get("usage"))
+        return "\n".join([*out, f"  {used}"] if used else out)
     return json.dumps(e)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from simulator.tokens import encoding_for
 
@@ -41,3 +42,15 @@ def history_text(summary_lines: list[str], recent: list[tuple[str, str]], model:
     text = "\n".join([*summary_lines[-12:], *parts])
     trimmed, _ = counter.truncate(text, HISTORY_TOKENS)
     return trimmed
+
+
+def describe_usage(usage: dict[str, Any] | None) -> str | None:
+    """One line for the wrap-up: model requests, tokens and the cost estimate. None for offline sessions."""
+    if not usage or not usage.get("model_requests"):
+        return None
+    cost = usage.get("estimated_cost_usd")
+    price = f"about ${cost:.4f}" if cost is not None else "no price set for this model (MOCKSIM_LLM_PRICES)"
+    return (
+        f"Model use: {usage['model_requests']} requests, {usage['prompt_tokens']:,} prompt and "
+        f"{usage['completion_tokens']:,} completion tokens; {price}."
+    )

@@ -8,6 +8,7 @@ import streamlit as st
 
 from simulator.contracts.question import ROUNDS
 from simulator.errors import MocksimError
+from simulator.interviewer.budget import describe_usage
 from simulator.interviewer.engine import Interviewer, Plan, WallClock
 from simulator.planning import infer_seniority
 from simulator.ui import voice
@@ -143,6 +144,9 @@ def _summary(e: dict[str, Any]) -> None:
     )
     st.markdown("**Three drills**\n" + "\n".join(f"{n + 1}. {md_escape(d)}" for n, d in enumerate(e["drills"])))
     st.markdown(f"**Next time, focus on:** `{e['next_focus']}`")
+    used = describe_usage(e.get("usage"))
+    if used:
+        st.caption(used)
 
 
 def _send(s: AppState, text: str) -> None:
