@@ -5,7 +5,8 @@ practice session (one answer per turn, the engine choosing follow-ups and next q
 against the loopback OpenAI-compatible server with a scripted judge, through the real openai client.
 Prints JSON: model requests per candidate turn, median prompt tokens per turn and per session (counted with
 tiktoken on what was actually sent), and the offline turn latency p50/p95 after warm-up: every answer is
-timed cold in each of three passes, and the p50 is taken over all of them.
+timed cold in each of three passes, and the p50 is taken over all of them. Beside it, `dense_floor_p50` is the
+time of the encoder's dense products alone for the same answers, measured right after each turn.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import json
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import torch
 import yaml
 from _common import ROOT
 
@@ -25,6 +28,8 @@ from simulator.interviewer.engine import Interviewer, Plan, SimulatedClock
 from simulator.llm import get_chat_model
 from simulator.llm.testserver import FakeOpenAIServer
 from simulator.runtime import Runtime
+from simulator.scoring.encoder import MiniLMEncoder
+from simulator.scoring.sentences import split_sentences
 from simulator.settings import Settings
 from simulator.store import SessionStore
 from simulator.tokens import encoding_for
@@ -52,68 +57,75 @@ def judge_reply(rt: Runtime, body: dict[str, Any]) -> dict[str, Any]:
     return {"json": {"criteria": crits, "next_move": "next_question", "interviewer_says": "Thanks, next one."}}
 
 
+def dense_floor(rt: Runtime) -> Callable[[str], float] | None:
+    """Times only the encoder's 24 dense products (6 layers x qkv, out, up with GELU, down) for an answer's token
+    count: the arithmetic no code change can remove without changing the model. Shows how much of a turn is
+    that floor, and how fast the machine was during this run."""
+    encoder = rt.scorer.encoder
+    if not isinstance(encoder, MiniLMEncoder):
+        return None
+    lean = encoder._model()
+
+    def run(answer: str) -> float:
+        texts = [s.text for s in split_sentences(answer)]
+        n = sum(len(x) for x in lean.tokenizer(texts, truncation=True, max_length=lean.max_len)["input_ids"])
+        x = torch.randn(n, lean.hidden).to(lean.dtype)
+        start = time.perf_counter()
+        with torch.inference_mode():
+            for layer in lean.layers:
+                layer.qkv(x)
+                layer.down(layer.up(layer.out(x), gelu=True))
+        return (time.perf_counter() - start) * 1000
+
+    return run
+
+
 def main() -> None:
     turns = recorded()
-    with tempfile.TemporaryDirectory() as tmp, FakeOpenAIServer() as server:
-        settings = Settings(
-            home=Path(tmp),
-            resources=ROOT,
-            llm_base_url=server.base_url,
-            llm_model="gpt-4o-mini",
-            llm_api_key="sk-bench-not-a-real-key-000000",
-        )
-        rt = Runtime(settings)
-        rt.bank()
-        server.default = lambda body: judge_reply(rt, body)
-        store = SessionStore(settings.effective_database_url)
-        backend = LLMBackend(rt, get_chat_model("openai", settings, streaming=False))
-        iv = Interviewer(rt, backend, store, "bench", clock=SimulatedClock())
-        ids = list(dict.fromkeys(t["question_id"] for t in turns))[:12]
-        iv.start(
-            Plan(
-                rounds=["behavioral", "technical", "system_design", "coding"],
-                questions=len(ids),
-                minutes=45,
-                question_ids=ids,
+    with tempfile.TemporaryDirectory() as tmp:
+        with FakeOpenAIServer() as server:
+            settings = Settings(
+                home=Path(tmp),
+                resources=ROOT,
+                llm_base_url=server.base_url,
+                llm_model="gpt-4o-mini",
+                llm_api_key="sk-bench-not-a-real-key-000000",
             )
-        )
-        answers = {t["question_id"]: t["answer"] for t in turns}
-        candidate_turns = 0
-        while not iv.finished and candidate_turns < 40:
-            cur = iv.current
-            assert cur is not None
-            text = answers[cur.question.id] if not cur.answers else "To add to that: " + answers[cur.question.id][:300]
-            iv.respond(text)
-            candidate_turns += 1
-        if not iv.finished:
-            iv.wrap_up()
-        enc = encoding_for("gpt-4o-mini")
-        per_request = [
-            sum(enc.count(str(m.get("content", ""))) for m in r.get("messages", []))
-            for r in server.requests
-            if "messages" in r
-        ]
-        session_minutes = iv.clock()
-
-        off = OfflineBackend(rt)
-        qmap = rt.question_map
-        for t in turns[:5]:  # warm-up
-            off.turn(TurnContext(qmap[t["question_id"]], "", t["answer"], "", 2, [], set()))
-        lat, pass_p50 = [], []
-        for _ in range(PASSES):  # each pass starts cold: no answer sentence is cached
-            forget = getattr(rt.scorer.encoder, "forget", None)
-            if forget is not None:
-                forget()
-            this_pass = []
-            for t in turns:
-                q = qmap[t["question_id"]]
-                rt.scorer.prepare(q)  # the engine does this when it asks the question
-                start = time.perf_counter()
-                off.turn(TurnContext(q, q.prompt, t["answer"], "", 2, [], set()))
-                this_pass.append((time.perf_counter() - start) * 1000)
-            pass_p50.append(round(statistics.median(this_pass), 1))
-            lat += this_pass
-        lat.sort()
+            rt = Runtime(settings)
+            rt.bank()
+            server.default = lambda body: judge_reply(rt, body)
+            store = SessionStore(settings.effective_database_url)
+            backend = LLMBackend(rt, get_chat_model("openai", settings, streaming=False))
+            iv = Interviewer(rt, backend, store, "bench", clock=SimulatedClock())
+            ids = list(dict.fromkeys(t["question_id"] for t in turns))[:12]
+            iv.start(
+                Plan(
+                    rounds=["behavioral", "technical", "system_design", "coding"],
+                    questions=len(ids),
+                    minutes=45,
+                    question_ids=ids,
+                )
+            )
+            answers = {t["question_id"]: t["answer"] for t in turns}
+            candidate_turns = 0
+            while not iv.finished and candidate_turns < 40:
+                cur = iv.current
+                assert cur is not None
+                text = (
+                    answers[cur.question.id] if not cur.answers else "To add to that: " + answers[cur.question.id][:300]
+                )
+                iv.respond(text)
+                candidate_turns += 1
+            if not iv.finished:
+                iv.wrap_up()
+            enc = encoding_for("gpt-4o-mini")
+            per_request = [
+                sum(enc.count(str(m.get("content", ""))) for m in r.get("messages", []))
+                for r in server.requests
+                if "messages" in r
+            ]
+            session_minutes = iv.clock()
+        latency = offline_latency(rt, turns)  # the loopback server has stopped by now
     print(
         json.dumps(
             {
@@ -125,15 +137,7 @@ def main() -> None:
                 "prompt_tokens_per_session": sum(per_request),
                 "session_minutes_simulated": round(session_minutes, 1),
                 "prompt_tokens_per_45_min": int(sum(per_request) * 45 / max(session_minutes, 1e-6)),
-                "offline_turn_latency_ms": {
-                    "p50": round(statistics.median(lat), 1),
-                    "p95": round(lat[int(0.95 * (len(lat) - 1))], 1),
-                    "passes_p50": pass_p50,
-                    "answers": len(turns),
-                    "samples": len(lat),
-                    "mean_words": int(statistics.mean(len(t["answer"].split()) for t in turns)),
-                    "encoder_precision": getattr(rt.scorer.encoder, "precision", "n/a"),
-                },
+                "offline_turn_latency_ms": latency,
                 "targets": {
                     "model_requests_per_turn": 1,
                     "median_prompt_tokens_per_turn": 3000,
@@ -143,6 +147,42 @@ def main() -> None:
             }
         )
     )
+
+
+def offline_latency(rt: Runtime, turns: list[dict[str, Any]]) -> dict[str, Any]:
+    """The offline engine's turn time on each recorded answer, cold (no sentence cached), after a warm-up."""
+    off = OfflineBackend(rt)
+    qmap = rt.question_map
+    for t in turns[:5]:  # warm-up
+        off.turn(TurnContext(qmap[t["question_id"]], "", t["answer"], "", 2, [], set()))
+    floor = dense_floor(rt)
+    lat, pass_p50, floors = [], [], []
+    for _ in range(PASSES):  # each pass starts cold: no answer sentence is cached
+        forget = getattr(rt.scorer.encoder, "forget", None)
+        if forget is not None:
+            forget()
+        this_pass = []
+        for t in turns:
+            q = qmap[t["question_id"]]
+            rt.scorer.prepare(q)  # the engine does this when it asks the question
+            start = time.perf_counter()
+            off.turn(TurnContext(q, q.prompt, t["answer"], "", 2, [], set()))
+            this_pass.append((time.perf_counter() - start) * 1000)
+            if floor is not None:  # right after the turn, so both see the machine in the same state
+                floors.append(floor(t["answer"]))
+        pass_p50.append(round(statistics.median(this_pass), 1))
+        lat += this_pass
+    lat.sort()
+    return {
+        "p50": round(statistics.median(lat), 1),
+        "p95": round(lat[int(0.95 * (len(lat) - 1))], 1),
+        "passes_p50": pass_p50,
+        "answers": len(turns),
+        "samples": len(lat),
+        "mean_words": int(statistics.mean(len(t["answer"].split()) for t in turns)),
+        "encoder_precision": getattr(rt.scorer.encoder, "precision", "n/a"),
+        "dense_floor_p50": round(statistics.median(floors), 1) if floors else None,
+    }
 
 
 if __name__ == "__main__":

@@ -2,11 +2,11 @@
 
 The same weights and maths as the Hugging Face model, arranged for one answer at a time: every sentence is
 packed into one tensor, so the dense layers run once over the real tokens with no padding; the query, key
-and value projections are fused into one matrix; attention runs sentence by sentence, with no mask. Dense layers
-run in bfloat16 when the CPU has native bf16 instructions (sentence cosine to the fp32 model >= 0.9999);
-attention, layer norms and the residual stream stay in fp32. Where torch has oneDNN, each dense weight is
-reordered once into oneDNN's own layout (not on every call) and the GELU is fused into the first feed-forward
-product.
+and value projections are fused into one matrix, with attention's 1/sqrt(head_dim) folded into the query
+rows; attention runs sentence by sentence, with no mask. Dense layers run in bfloat16 when the CPU has native
+bf16 instructions (sentence cosine to the fp32 model >= 0.9999); attention, layer norms and the residual
+stream stay in fp32. Where torch has oneDNN, each dense weight is reordered once into oneDNN's own layout
+(not on every call) and the GELU is fused into the first feed-forward product.
 """
 
 from __future__ import annotations
@@ -129,15 +129,16 @@ class LeanMiniLM:
             self.type0 = own(e.token_type_embeddings.weight[0])
             self.ln0 = (own(e.LayerNorm.weight), own(e.LayerNorm.bias))
             self.layers = []
+            scale = (self.hidden // self.heads) ** -0.5
             for layer in bert.encoder.layer:
                 att = layer.attention
                 q, k, v = att.self.query, att.self.key, att.self.value
                 dt = self.dtype
                 self.layers.append(
                     _Layer(
-                        qkv=_Dense(
-                            own(torch.cat([q.weight, k.weight, v.weight]), dt),
-                            own(torch.cat([q.bias, k.bias, v.bias]), dt),
+                        qkv=_Dense(  # the 1/sqrt(head_dim) of attention is folded into the query rows
+                            own(torch.cat([q.weight * scale, k.weight, v.weight]), dt),
+                            own(torch.cat([q.bias * scale, k.bias, v.bias]), dt),
                         ),
                         out=_Dense(own(att.output.dense.weight, dt), own(att.output.dense.bias, dt)),
                         ln1=(own(att.output.LayerNorm.weight), own(att.output.LayerNorm.bias)),
@@ -168,22 +169,24 @@ class LeanMiniLM:
         import torch.nn.functional as F
 
         lengths = [len(x) for x in ids]
+        total = sum(lengths)
         width, heads = self.hidden, self.heads
         head_dim = width // heads
-        scale = head_dim**-0.5
         with torch.inference_mode():
             flat = torch.tensor([t for x in ids for t in x], dtype=torch.long)
             positions = torch.cat([torch.arange(n) for n in lengths])
             x = F.layer_norm(self.word[flat] + self.pos[positions] + self.type0, (width,), *self.ln0, self.eps)
             for p in self.layers:
-                qkv = p.qkv(x.to(self.dtype)).float()
-                parts = []
-                for chunk in qkv.split(lengths):  # attention stays inside each sentence: (heads, n, head_dim)
-                    q, k, v = chunk.view(-1, 3, heads, head_dim).permute(1, 2, 0, 3)
-                    weights = torch.softmax(torch.bmm(q * scale, k.transpose(1, 2)), dim=-1)
-                    parts.append(torch.bmm(weights, v).transpose(0, 1).reshape(-1, width))
-                ctx = torch.cat(parts).to(self.dtype)
-                h = F.layer_norm(p.out(ctx).float() + x, (width,), *p.ln1, self.eps)
+                # one copy lays q, k and v out as (3, heads, tokens, head_dim) in fp32, so each sentence's
+                # slice is a ready batch of per-head matrices and attention is three products per sentence
+                qkv = p.qkv(x.to(self.dtype)).view(total, 3, heads, head_dim).permute(1, 2, 0, 3)
+                qkv = torch.empty((3, heads, total, head_dim)).copy_(qkv)
+                parts = [
+                    torch.bmm(torch.softmax(torch.bmm(q, k.transpose(1, 2)), dim=-1), v)
+                    for q, k, v in zip(*(t.split(lengths, dim=1) for t in qkv), strict=True)
+                ]
+                ctx = torch.empty((total, heads, head_dim), dtype=self.dtype).copy_(torch.cat(parts, 1).transpose(0, 1))
+                h = F.layer_norm(p.out(ctx.view(total, width)).float() + x, (width,), *p.ln1, self.eps)
                 ff = p.down(p.up(h.to(self.dtype), gelu=True)).float()
                 x = F.layer_norm(ff + h, (width,), *p.ln2, self.eps)
             return x.numpy(), lengths
