@@ -136,6 +136,8 @@ class Rewriter:
                 has_fact = any(ch.isdigit() for ch in text) or lex.tech_terms(text)
                 if lex.has("platitudes", low) and not has_fact:
                     continue  # filler that carries no fact
+                if role == "learning":
+                    role = "result"
                 if role == "other":
                     if len(text.split()) <= 5 and not has_fact:
                         continue

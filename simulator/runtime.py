@@ -77,7 +77,13 @@ class Runtime:
         from simulator.scoring.encoder import FakeEncoder, MiniLMEncoder
 
         encoder = FakeEncoder() if self.embedder.name == "fake" else MiniLMEncoder(self.settings.encoder_precision)
-        return Scorer(self.rubrics, self.settings.rubrics_dir, encoder, cache_dir=self.settings.home / "cache")
+        return Scorer(
+            self.rubrics,
+            self.settings.rubrics_dir,
+            encoder,
+            cache_dir=self.settings.home / "cache",
+            bank=self.questions,
+        )
 
     @cached_property
     def store(self) -> SessionStore:

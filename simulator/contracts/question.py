@@ -11,8 +11,19 @@ from simulator.contracts.base import Strict
 Round = Literal["behavioral", "coding", "system_design", "technical"]
 Difficulty = Literal["easy", "medium", "hard"]
 Seniority = Literal["junior", "mid", "senior", "staff"]
+Intent = Literal["story", "hypothetical", "opinion", "explanation", "design", "coding"]
 ROUNDS: tuple[Round, ...] = ("behavioral", "coding", "system_design", "technical")
-RUBRIC_IDS = ("star", "specificity", "tradeoffs", "system_design", "coding_talk", "coverage")
+RUBRIC_IDS = (
+    "star",
+    "specificity",
+    "tradeoffs",
+    "system_design",
+    "coding_talk",
+    "coverage",
+    "motivation",
+    "approach",
+    "explanation",
+)
 
 NonEmpty = Field(min_length=1)
 
@@ -51,6 +62,10 @@ class DesignDetails(Strict):
 class Question(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{2,80}$")
     round: Round
+    intent: Intent | None = Field(
+        default=None,
+        description="what the prompt asks for; picks the rubrics and their weights (rubrics/calibration/intents.yaml)",
+    )
     topics: list[str] = Field(min_length=1, max_length=8)
     difficulty: Difficulty
     seniority: Seniority

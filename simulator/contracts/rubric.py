@@ -12,6 +12,7 @@ class Criterion(Strict):
     name: str = Field(min_length=3)
     description: str = Field(min_length=15)
     weight: float = Field(gt=0, le=5)
+    praise: str = Field(min_length=8, description='what a strong answer did, completing "Strong: you ..."')
     levels: dict[int, str] = Field(description="level 1..5 -> anchor sentence")
     signals: list[str] = Field(min_length=1, description="offline scorer signals, see simulator/scoring")
     probes: list[str] = Field(min_length=1)

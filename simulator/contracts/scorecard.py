@@ -22,6 +22,7 @@ class RubricScore(Strict):
 class Scorecard(Strict):
     question_id: str | None = None
     round: str
+    intent: str | None = Field(default=None, description="what the question asks for: story, hypothetical, ...")
     overall: int = Field(ge=0, le=100)
     rubrics: dict[str, RubricScore]
     coverage: float | None = Field(default=None, ge=0.0, le=1.0)
@@ -36,6 +37,7 @@ class Scorecard(Strict):
         """The shape `mocksim score --batch` prints (a stable contract)."""
         return {
             "overall": self.overall,
+            "intent": self.intent,
             "rubrics": {
                 rid: {
                     "score": round(r.score, 2),

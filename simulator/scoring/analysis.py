@@ -8,15 +8,23 @@ from functools import cached_property
 
 import numpy as np
 
+from simulator.embeddings import DIM
 from simulator.scoring.calibration import CoverageCalibration
 from simulator.scoring.encoder import Encoded, Encoder
 from simulator.scoring.lexicon import Lexicon
+from simulator.scoring.quantities import find as find_quantities
 from simulator.scoring.sentences import Sentence, split_sentences
 from simulator.scoring.text import content_stems, word_count
 
-NUMBER = re.compile(r"(?<![a-z])(?:\$|€|£)?\d[\d,]*(?:\.\d+)?\s?(?:%|[a-z]+\b)?|\b(?:half|double|twice|triple)\b")
 SUBJECT_I = re.compile(r"\bi(?:'ll|'d|'ve|'m)?\s+(?:(?:\w+ly|also|then|first|just|personally)\s+)?(\w+)")
 SUBJECT_WE = re.compile(r"\b(?:we|the team|our team)(?:'ll|'d|'ve|'re)?\s+(?:(?:\w+ly|also|then|first|just)\s+)?(\w+)")
+NEAR_DUPLICATE = 0.96  # cosine at which two sentences say the same thing (checked on the padding benchmark)
+PAST = re.compile(
+    r"\b(?:i|we)\s+(?:\w+ly\s+|then\s+|also\s+|first\s+|just\s+)?(?:\w+ed|was|were|had|did|made|built|ran|wrote|found|took|"
+    r"led|set|cut|got|went|saw|spent|told|broke|chose|moved|shipped|kept|sent|began|brought|drove|caught|put|"
+    r"sat|paired|rewrote|split|knew|thought|felt|heard|left|lost|won|gave|held|met|paid|read|said|sold|stood|"
+    r"taught|understood|wound|wrapped|dug)\b"
+)
 HELPERS = frozenset(
     "would will could should can need want start use add pick choose keep put make check take set run store "
     "send move split write build ask tell".split()
@@ -32,6 +40,7 @@ class SentenceInfo:
     tech: list[str]
     i_actions: int
     we_actions: int
+    past: bool = False  # a first-person past narrative ("I moved…", "we had…")
 
 
 @dataclass
@@ -58,6 +67,7 @@ class Analysis:
     calibration: CoverageCalibration
     roles: list[str] = field(default_factory=list)
     coverage: CoverageResult | None = None
+    repeated: int = 0  # sentences dropped because they repeat an earlier one
 
     @property
     def prose(self) -> list[SentenceInfo]:
@@ -70,13 +80,13 @@ class Analysis:
     @cached_property
     def sentence_vectors(self) -> np.ndarray:
         """(sentences, 384) unit rows, in sentence order."""
-        return np.stack([e.vector for e in self.encoded]) if self.encoded else np.zeros((0, 384), np.float32)
+        return np.stack([e.vector for e in self.encoded]) if self.encoded else np.zeros((0, DIM), np.float32)
 
     @cached_property
     def token_vectors(self) -> np.ndarray:
         """Every token vector of the answer, stacked."""
         mats = [e.tokens for e in self.encoded if e.tokens.size]
-        return np.concatenate(mats) if mats else np.zeros((0, 384), dtype=np.float32)
+        return np.concatenate(mats) if mats else np.zeros((0, DIM), dtype=np.float32)
 
     @cached_property
     def stems(self) -> frozenset[str]:
@@ -88,19 +98,9 @@ class Analysis:
 
 
 def quantities(lower: str, lex: Lexicon) -> list[str]:
-    """Numbers that carry a unit, a percentage or a currency: the facts that make a claim checkable."""
-    found = []
-    for m in NUMBER.finditer(lower):
-        token = m.group(0).strip()
-        unit = re.sub(r"^[$€£]?[\d,.]+\s?", "", token)
-        if (
-            token[:1] in "$€£"
-            or unit == "%"
-            or (unit and lex.has("units", unit))
-            or token in ("half", "double", "twice", "triple")
-        ) or (unit == "" and re.search(re.escape(token) + r"\s*(?:x|k|m|ms|s)\b", lower)):
-            found.append(token)
-    return found
+    """Numbers that carry a unit, a percentage or a currency, in digits or in words: the facts that make a
+    claim checkable ("p95 from 1.8 s to 250 ms", "from six hours to about forty seconds", "in half")."""
+    return find_quantities(lower, lex.units, lex.numbers)
 
 
 def _is_action(word: str, lex: Lexicon) -> bool:
@@ -119,10 +119,28 @@ def _verbs_with(pattern: re.Pattern[str], lower: str, lex: Lexicon) -> int:
     return sum(1 for m in pattern.finditer(lower) if _is_action(m.group(1), lex))
 
 
+def _terms(text: str, lex: Lexicon) -> list[str]:
+    listed = lex.tech_terms(text)
+    known = {t.lower() for t in listed}
+    return listed + [t for t in lex.shaped_terms(text) if t.lower() not in known]
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
 def analyse(text: str, encoder: Encoder, lex: Lexicon, calibration: CoverageCalibration) -> Analysis:
-    sents = split_sentences(text)
+    """Split, read and encode an answer. A sentence that repeats an earlier one (the same words, or the same
+    meaning at a cosine of `NEAR_DUPLICATE` or more) counts once, so saying something twice never pays."""
+    seen: set[str] = set()
     infos = []
-    for s in sents:
+    repeated = 0
+    for s in split_sentences(text):
+        key = _key(s.text)
+        if key and key in seen and len(key) > 12:
+            repeated += 1
+            continue
+        seen.add(key)
         lower = s.text.lower()
         infos.append(
             SentenceInfo(
@@ -130,10 +148,27 @@ def analyse(text: str, encoder: Encoder, lex: Lexicon, calibration: CoverageCali
                 lower=lower,
                 words=word_count(s.text),
                 quantities=[] if s.is_code else quantities(lower, lex),
-                tech=lex.tech_terms(s.text),
+                tech=_terms(s.text, lex),
                 i_actions=_verbs_with(SUBJECT_I, lower, lex),
                 we_actions=_verbs_with(SUBJECT_WE, lower, lex),
+                past=bool(PAST.search(lower)),
             )
         )
     encoded = encoder.encode([s.sentence.text[:2000] for s in infos]) if infos else []
-    return Analysis(text, infos, encoded, lex, encoder, calibration)
+    keep = _distinct(encoded, infos)
+    repeated += len(infos) - len(keep)
+    infos, encoded = [infos[i] for i in keep], [encoded[i] for i in keep]
+    return Analysis(text, infos, encoded, lex, encoder, calibration, repeated=repeated)
+
+
+def _distinct(encoded: list[Encoded], infos: list[SentenceInfo]) -> list[int]:
+    """Indices of sentences that do not restate an earlier one in other words."""
+    if len(encoded) < 2:
+        return list(range(len(encoded)))
+    vecs = np.stack([e.vector for e in encoded])
+    sims = vecs @ vecs.T
+    keep: list[int] = []
+    for i in range(len(encoded)):
+        if infos[i].sentence.is_code or infos[i].words < 6 or not any(sims[i, j] >= NEAR_DUPLICATE for j in keep):
+            keep.append(i)
+    return keep

@@ -52,3 +52,18 @@ def rubrics_for(question: str, round: str | None, has_reference: bool) -> tuple[
     if "coverage" in rubrics and not has_reference:
         rubrics.remove("coverage")
     return r, rubrics
+
+
+INTENT_ROUNDS = {
+    "story": "behavioral",
+    "hypothetical": "behavioral",
+    "opinion": "behavioral",
+    "explanation": "technical",
+    "design": "system_design",
+    "coding": "coding",
+}
+
+
+def round_for(intent: str, given: str | None) -> str:
+    """The round of a free-text question: as given, else the usual round for its intent."""
+    return given if given in ROUNDS else INTENT_ROUNDS[intent]

@@ -32,3 +32,9 @@ def quotes(items: Sequence[str], limit: int = 3, width: int = 220) -> list[str]:
         if len(out) >= limit:
             break
     return out
+
+
+def counted(sentences: Sequence[str], steps: Sequence[int], limit: int = 3) -> Signal:
+    """A level from how many sentences carry a criterion's cue, quoting them. Feedback for low levels comes
+    from the criterion's advice in the rubric file."""
+    return Signal(by_count(len(sentences), steps), quotes(sentences, limit))

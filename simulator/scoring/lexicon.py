@@ -9,6 +9,7 @@ from pathlib import Path
 
 from simulator.errors import DataFileError
 from simulator.loaders import read_yaml
+from simulator.scoring.quantities import NumberWords, load_number_words
 
 REGEX_LISTS = {"before_after", "injection_patterns"}
 REQUIRED = (
@@ -39,6 +40,22 @@ REQUIRED = (
     "code_testing",
     "code_narration",
     "injection_patterns",
+    "stance",
+    "domain_refs",
+    "experience_refs",
+    "generic_phrases",
+    "diagnose_cues",
+    "plan_markers",
+    "communication_cues",
+    "prevention_cues",
+    "mechanism_cues",
+    "example_cues",
+    "when_to_use_cues",
+    "decision_cues",
+    "grand_claims",
+    "task_cues",
+    "learning_cues",
+    "process_verbs",
 )
 
 
@@ -57,6 +74,12 @@ def _phrase_pattern(phrases: list[str], regex: bool = False) -> re.Pattern[str]:
     return re.compile("|".join(parts + other) or r"(?!x)x")
 
 
+SHAPED_TERM = re.compile(
+    r"(?<![\w.])(?:[A-Z][A-Z0-9]{1,6}s?(?![a-z])"  # acronyms: TLS, HTTP2, APIs
+    r"|[A-Z]?[a-z]+[A-Z][A-Za-z0-9]+"  # CamelCase: ClientHello, OrderedDict, PostgreSQL
+    r"|[a-z][a-z0-9]*(?:[._][a-z0-9]+)+(?:\(\))?"  # identifiers: max.poll.interval, user_id
+    r")(?![\w])"
+)
 TERM_TOKEN = re.compile(r"[a-z0-9][a-z0-9+#._/'-]*[a-z0-9+#]|[a-z0-9]")
 MAX_TERM_WORDS = 5
 
@@ -73,6 +96,13 @@ class Lexicon:
     tech_canonical: dict[str, str]  # term_key -> spelling in the lexicon
     single_words: dict[str, frozenset[str]]  # cue list -> its one-word entries, for word lookups
     tech_starts: frozenset[str]  # first tokens of every tech term
+    numbers: NumberWords  # how numbers are written in words (`numbers.yaml`)
+    units: frozenset[str]  # one-word units, for quantities written in words
+    not_terms: frozenset[str]  # acronyms and shapes that are everyday words, not technologies
+    ladders: dict[str, tuple[int, ...]]  # count ladders per signal (`rubrics/calibration/signals.yaml`)
+
+    def ladder(self, signal: str) -> tuple[int, ...]:
+        return self.ladders[signal]
 
     def find(self, name: str, text_lower: str) -> list[str]:
         return [m.group(0) for m in self.cues[name].finditer(text_lower)]
@@ -83,6 +113,11 @@ class Lexicon:
     def is_word(self, name: str, word: str) -> bool:
         """`has` for a single lowercase word: a set lookup when the word is plain letters."""
         return word in self.single_words[name] if word.isalpha() else self.has(name, word)
+
+    def shaped_terms(self, text: str) -> list[str]:
+        """Acronyms, CamelCase names and code identifiers: named specifics that no list could hold."""
+        found = [m.group(0) for m in SHAPED_TERM.finditer(text)]
+        return list(dict.fromkeys(t for t in found if t not in self.not_terms and not re.fullmatch(r"[\d.]+", t)))
 
     def tech_terms(self, text: str) -> list[str]:
         """Distinct named technologies/techniques in `text`, in canonical spelling (longest match first)."""
@@ -130,4 +165,18 @@ def load_lexicon(rubrics_dir: Path) -> Lexicon:
     canonical = {term_key(t): t for t in terms if term_key(t)}
     single = {k: frozenset(str(x).lower() for x in v if str(x).isalpha()) for k, v in cues_raw.items() if k in REQUIRED}
     starts = frozenset(key.split(" ", 1)[0] for key in canonical)
-    return Lexicon(cues, injection, _phrase_pattern(terms), canonical, single, starts)
+    units = frozenset(str(x).lower() for x in cues_raw["units"])
+    numbers = load_number_words(rubrics_dir)
+    ladders_raw = read_yaml(rubrics_dir / "calibration" / "signals.yaml", rubrics_dir.parent)
+    table = ladders_raw.get("ladders") if isinstance(ladders_raw, dict) else None
+    if not isinstance(table, dict) or not all(
+        isinstance(v, list) and v and all(isinstance(x, int) and x >= 0 for x in v) for v in table.values()
+    ):
+        raise DataFileError(
+            ["rubrics/calibration/signals.yaml: expected 'ladders:' mapping signals to lists of counts"]
+        )
+    ladders = {str(k): tuple(v) for k, v in table.items()}
+    not_terms = frozenset(str(t) for t in (tech_raw.get("not_terms") or []))
+    return Lexicon(
+        cues, injection, _phrase_pattern(terms), canonical, single, starts, numbers, units, not_terms, ladders
+    )

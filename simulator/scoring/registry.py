@@ -7,7 +7,7 @@ from collections.abc import Callable
 from simulator.contracts import Question
 from simulator.scoring.analysis import Analysis
 from simulator.scoring.levels import Signal
-from simulator.scoring.signals import coding, design, specificity, star, tradeoffs
+from simulator.scoring.signals import approach, coding, design, explanation, motivation, specificity, star, tradeoffs
 from simulator.scoring.signals.coverage_signals import depth, key_points
 
 SignalFn = Callable[[Analysis, Question | None], Signal]
@@ -52,4 +52,15 @@ SIGNALS: dict[str, SignalFn] = {
     "code_narration": coding.narration,
     "key_point_coverage": key_points,
     "key_point_depth": depth,
+    "stance_reasons": _plain(motivation.position),
+    "domain_knowledge": _plain(motivation.knows_domain),
+    "own_experience": _plain(motivation.ties_experience),
+    "concrete_not_generic": _plain(motivation.concrete),
+    "diagnose_first": _plain(approach.diagnose),
+    "ordered_plan": _plain(approach.plan),
+    "communication": _plain(approach.communication),
+    "prevention": _plain(approach.prevention),
+    "mechanism": _plain(explanation.mechanism),
+    "example": _plain(explanation.example),
+    "when_to_use": _plain(explanation.when_to_use),
 }

@@ -14,11 +14,13 @@ from simulator.scoring import coverage as cov
 from simulator.scoring.analysis import Analysis, CoverageResult, CoveredPoint, analyse
 from simulator.scoring.calibration import load_calibration
 from simulator.scoring.encoder import Encoder
-from simulator.scoring.forms import rubrics_for
+from simulator.scoring.forms import round_for
 from simulator.scoring.injection import FLAG as INJECTION_FLAG
 from simulator.scoring.injection import screen
+from simulator.scoring.intent import IntentModel
 from simulator.scoring.levels import Signal
 from simulator.scoring.lexicon import load_lexicon
+from simulator.scoring.overall import OverallCalibration, load_overall
 from simulator.scoring.registry import SIGNALS
 from simulator.scoring.sentences import split_sentences
 from simulator.scoring.star_model import StarClassifier
@@ -38,11 +40,21 @@ class Item:
     reference: str | None = None
 
 
-def overall_from(rubrics: dict[str, RubricScore]) -> int:
+def overall_from(
+    rubrics: dict[str, RubricScore],
+    intent: str | None = None,
+    calibration: OverallCalibration | None = None,
+    definitions: dict[str, Rubric] | None = None,
+) -> int:
+    """0..100 from the card's criterion levels. With a calibration, the fitted weights and curve for the
+    intent; without one, the plain mean rubric score mapped from 1..5."""
     if not rubrics:
         return 0
-    mean = float(np.mean([r.score for r in rubrics.values()]))
-    return int(round((mean - 1.0) / 4.0 * 100))
+    if calibration is None or definitions is None:
+        mean = float(np.mean([r.score for r in rubrics.values()]))
+        return int(round((mean - 1.0) / 4.0 * 100))
+    levels = {f"{rid}.{cid}": c.level for rid, r in rubrics.items() for cid, c in r.criteria.items()}
+    return calibration.to_overall(calibration.mean_level(intent or "", levels, definitions), intent)
 
 
 def rubric_score(rubric: Rubric, levels: dict[str, CriterionScore]) -> float:
@@ -51,6 +63,12 @@ def rubric_score(rubric: Rubric, levels: dict[str, CriterionScore]) -> float:
 
 
 class Scorer:
+    MAX_QUOTES = 3
+    NO_EVIDENCE_CAP = 2  # a criterion nothing in the answer speaks to is at most 'thin'
+    STRUCTURAL = frozenset(
+        {"role_balance", "key_point_coverage", "key_point_depth", "concrete_not_generic", "vague_claims"}
+    )
+
     def __init__(
         self,
         rubrics: dict[str, Rubric],
@@ -58,11 +76,14 @@ class Scorer:
         encoder: Encoder,
         cache_dir: Path | None = None,
         max_tokens: int = MAX_ANSWER_TOKENS,
+        bank: Sequence[Question] = (),
     ) -> None:
         self.rubrics = rubrics
         self.encoder = encoder
         self.lex = load_lexicon(rubrics_dir)
         self.calibration = load_calibration(rubrics_dir)
+        self.overall_calibration = load_overall(rubrics_dir)
+        self.intents = IntentModel(encoder, rubrics_dir, bank, cache_dir)
         self.star = StarClassifier(encoder, self.lex, rubrics_dir, cache_dir)
         self.max_tokens = max_tokens
         unknown = [
@@ -139,13 +160,25 @@ class Scorer:
             notices.append(f"the answer was cut to its first {self.max_tokens} tokens for scoring")
         return text, flags, notices
 
-    def _plan(self, it: Item) -> tuple[str, list[str], str | None, str]:
-        if it.question is not None:
-            q = it.question
-            return q.round, list(q.rubrics), it.reference or q.reference_answer, q.prompt
-        qtext = (it.question_text or "").strip()
-        r, ids = rubrics_for(qtext, it.round, bool(it.reference and it.reference.strip()))
-        return r, ids, it.reference, qtext
+    def _plan(self, it: Item, a: Analysis) -> Plan:
+        """Round, intent and rubrics. A bank question carries its intent; free text is read for one."""
+        q = it.question
+        qtext = q.prompt if q is not None else (it.question_text or "").strip()
+        if q is not None and q.intent is not None:
+            intent: str = q.intent
+        else:
+            round_hint = q.round if q is not None else it.round
+            intent = self.intents.decide(qtext, round_hint, [s.sentence.text for s in a.prose]).intent
+        round_ = q.round if q is not None else round_for(intent, it.round)
+        rule = self.intents.config.intents[intent]
+        ids = list(rule.rubrics)
+        if rule.when_decision and decides(a):
+            ids += [r for r in rule.when_decision if r not in ids]
+        reference = it.reference or (q.reference_answer if q is not None else None)
+        return Plan(round_, intent, [r for r in ids if r in self.rubrics], reference, qtext)
+
+    def overall_of(self, intent: str | None, rubrics: dict[str, RubricScore]) -> int:
+        return overall_from(rubrics, intent, self.overall_calibration, self.rubrics)
 
     def _coverage(self, a: Analysis, q: Question | None, reference: str | None, qtext: str) -> CoverageResult | None:
         if q is not None and q.key_points:
@@ -158,42 +191,52 @@ class Scorer:
             return CoverageResult(cov.scale_reference(raw, self.calibration), [])
         return None
 
-    def _criterion(self, crit: Criterion, a: Analysis, q: Question | None) -> CriterionScore:
+    def _criterion(self, rid: str, crit: Criterion, a: Analysis, q: Question | None) -> CriterionScore:
         fns = list(dict.fromkeys(SIGNALS[s] for s in crit.signals))
         signals: list[Signal] = [fn(a, q) for fn in fns]
-        level = int(round(float(np.mean([s.level for s in signals]))))
-        evidence = list(dict.fromkeys(e for s in signals for e in s.evidence))[:3]
+        raw = int(round(float(np.mean([s.level for s in signals]))))
+        level = self.overall_calibration.shifted(f"{rid}.{crit.id}", raw)
+        evidence = list(dict.fromkeys(e for s in signals for e in s.evidence))[: self.MAX_QUOTES]
+        if not evidence and crit.signals[0] not in self.STRUCTURAL:
+            level = min(level, self.NO_EVIDENCE_CAP)  # nothing in the answer carries this criterion's cue
         gap = next((s.gap for s in signals if s.gap), "")
-        if level >= 5:
-            feedback = f"Strong: {crit.levels[5]}"
+        if level >= 5 and evidence:
+            feedback = f"Strong: you {crit.praise}, as in “{_short(evidence[0])}”."
+        elif level >= 4:
+            feedback = f"Good: you {crit.praise}. To make it stronger: {gap or _first(crit.advice)}"
         else:
-            feedback = gap or crit.advice.split(". ")[0].rstrip(".") + "."
+            feedback = gap or _first(crit.advice)
         return CriterionScore(
             level=level, evidence=evidence, feedback=feedback, probe=crit.probes[0] if level <= 3 else None
         )
 
     def _score(self, it: Item, text: str, flags: list[str], notices: list[str]) -> Scorecard:
-        round_, rubric_ids, reference, qtext = self._plan(it)
         q = it.question
         a = analyse(text, self.encoder, self.lex, self.calibration)
+        plan = self._plan(it, a)
+        rubric_ids = plan.rubrics
         if not a.prose and not a.sentences:
             flags = [*flags, "empty_answer"]
+        if a.repeated:
+            flags = [*flags, "repetition"]
+            notices = [*notices, f"{a.repeated} repeated sentence(s) counted once"]
         if "star" in rubric_ids and a.prose:
             a.roles = self.star.roles([s.sentence.text for s in a.prose])
-        a.coverage = self._coverage(a, q, reference, qtext) if "coverage" in rubric_ids else None
+        a.coverage = self._coverage(a, q, plan.reference, plan.question_text)
         if "coverage" in rubric_ids and a.coverage is None:
             rubric_ids = [r for r in rubric_ids if r != "coverage"]
         rubrics: dict[str, RubricScore] = {}
         for rid in rubric_ids:
             rubric = self.rubrics[rid]
-            crits = {c.id: self._criterion(c, a, q) for c in rubric.criteria}
+            crits = {c.id: self._criterion(rid, c, a, q) for c in rubric.criteria}
             if "empty_answer" in flags:
                 crits = {k: v.model_copy(update={"level": 1, "evidence": []}) for k, v in crits.items()}
             rubrics[rid] = RubricScore(score=round(rubric_score(rubric, crits), 3), criteria=crits)
         return Scorecard(
             question_id=q.id if q else None,
-            round=round_,
-            overall=0 if "empty_answer" in flags else overall_from(rubrics),
+            round=plan.round,
+            intent=plan.intent,
+            overall=0 if "empty_answer" in flags else self.overall_of(plan.intent, rubrics),
             rubrics=rubrics,
             coverage=None if a.coverage is None else round(a.coverage.value, 4),
             covered_points=[i for i, p in enumerate(a.coverage.points) if p.covered] if a.coverage else [],
@@ -201,3 +244,26 @@ class Scorer:
             flags=flags,
             notices=notices,
         )
+
+
+@dataclass
+class Plan:
+    round: str
+    intent: str
+    rubrics: list[str]
+    reference: str | None
+    question_text: str
+
+
+def decides(a: Analysis) -> bool:
+    """A story that turns on a decision: a choice made between named options."""
+    hits = a.matching("decision_cues")
+    return len(hits) >= 2 or any(a.lex.has("alternatives", s.lower) for s in hits)
+
+
+def _first(advice: str) -> str:
+    return advice.split(". ")[0].rstrip(".") + "."
+
+
+def _short(quote: str, width: int = 120) -> str:
+    return quote if len(quote) <= width else quote[:width].rsplit(" ", 1)[0] + "…"

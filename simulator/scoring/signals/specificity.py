@@ -46,6 +46,7 @@ def ownership(a: Analysis) -> Signal:
 def concreteness(a: Analysis) -> Signal:
     vague = [s for s in a.prose if a.lex.has("vague_claims", s.lower)]
     platitudes = [s for s in a.prose if a.lex.has("platitudes", s.lower)]
+    platitudes += [s for s in a.prose if a.lex.has("grand_claims", s.lower) and not (s.quantities or s.tech)]
     concrete = int(any(s.quantities for s in a.prose)) + int(any(s.tech for s in a.sentences))
     level = 3 + concrete - len(vague) - len(platitudes)
     if not a.prose:

@@ -9,23 +9,23 @@ from simulator.scoring.levels import Signal, quotes
 
 _CLAUSE = re.compile(r",\s+|;\s+|\s+(?:and|so)\s+")
 
-LEARNING = (
-    "learn",
-    "lesson",
-    "taught me",
-    "takeaway",
-    "took away",
-    "next time",
-    "would do differently",
-    "now i ",
-    "since then",
-    "i now",
-    "changed how",
-)
-
 
 def _role(a: Analysis, role: str) -> list[SentenceInfo]:
     return [s for s, r in zip(a.prose, a.roles, strict=False) if r == role]
+
+
+def outcomes(a: Analysis) -> list[SentenceInfo]:
+    """Sentences read as the result. A first-person action with no outcome in it is an action, even where the
+    role model leans to result: the result is never quoted from one of the candidate's steps."""
+    return [
+        s
+        for s in _role(a, "result")
+        if not (s.i_actions and not s.quantities and not a.lex.has("result_cues", s.lower))
+    ]
+
+
+def lessons(a: Analysis) -> list[SentenceInfo]:
+    return _role(a, "learning") or [s for s in a.prose[-3:] if a.lex.has("learning_cues", s.lower)]
 
 
 def result_tail(s: SentenceInfo, a: Analysis) -> str | None:
@@ -46,7 +46,8 @@ def _tails(a: Analysis) -> list[str]:
 
 def _share(a: Analysis, role: str) -> float:
     total = sum(s.words for s in a.prose) or 1
-    words = sum(s.words for s in _role(a, role))
+    sents = outcomes(a) + _role(a, "learning") if role == "result" else _role(a, role)
+    words = sum(s.words for s in sents)
     if role in ("action", "result"):
         moved = sum(len(t.split()) for t in _tails(a))
         words += moved if role == "result" else -moved
@@ -100,13 +101,17 @@ def action(a: Analysis) -> Signal:
 
 
 def result(a: Analysis) -> Signal:
-    sents = _role(a, "result")
+    sents = outcomes(a)
     tails = _tails(a)
+    learned = lessons(a)
     if not sents and not tails:
-        return Signal(1, gap="End with the result: what changed, by how much, and what you learned.")
+        return Signal(
+            2 if learned else 1,
+            quotes([s.sentence.text for s in learned], 1),
+            "End with the result: what changed, by how much, and what you learned.",
+        )
     measured = bool(tails) or any(s.quantities for s in sents)
-    learned = any(any(c in s.lower for c in LEARNING) for s in a.prose[-4:] + sents)
-    level = 3 + int(measured) + int(learned)
+    level = 3 + int(measured) + int(bool(learned))
     if not sents:  # told only in passing, inside an action sentence
         level = min(level, 4)
     gap = ""
@@ -118,7 +123,7 @@ def result(a: Analysis) -> Signal:
             if not sents
             else "Add what you learned or would do differently."
         )
-    return Signal(level, quotes([s.sentence.text for s in sents] + tails, 2), gap)
+    return Signal(level, quotes([s.sentence.text for s in sents] + tails + [s.sentence.text for s in learned], 3), gap)
 
 
 def balance(a: Analysis) -> Signal:

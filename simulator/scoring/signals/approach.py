@@ -1,0 +1,36 @@
+"""Hypotheticals ("what would you do"): diagnose first, an ordered plan, the right people, follow-up."""
+
+from __future__ import annotations
+
+import re
+
+from simulator.scoring.analysis import Analysis, SentenceInfo
+from simulator.scoring.levels import Signal, counted
+
+PLAN_STEP = re.compile(r"\b(?:i|we)(?:'d| would| will|'ll)\b|^(?:[-*•]|\d+[.)])\s|\bi (?:start|begin|check|ask|look)\b")
+
+
+def _texts(sents: list[SentenceInfo]) -> list[str]:
+    return [s.sentence.text for s in sents]
+
+
+def diagnose(a: Analysis) -> Signal:
+    return counted(_texts(a.matching("diagnose_cues")), a.lex.ladder("diagnose_first"))
+
+
+def plan(a: Analysis) -> Signal:
+    steps = [s for s in a.prose if PLAN_STEP.search(s.lower) or a.lex.has("plan_markers", s.lower)]
+    concrete = [s for s in steps if s.words >= 6]
+    ordered = sum(1 for s in concrete if a.lex.has("plan_markers", s.lower))
+    sig = counted(_texts(concrete), a.lex.ladder("ordered_plan"))
+    if sig.level >= 4 and ordered == 0:  # many steps with no order to them
+        sig.level = 3
+    return sig
+
+
+def communication(a: Analysis) -> Signal:
+    return counted(_texts(a.matching("communication_cues")), a.lex.ladder("communication"))
+
+
+def prevention(a: Analysis) -> Signal:
+    return counted(_texts(a.matching("prevention_cues")), a.lex.ladder("prevention"))
