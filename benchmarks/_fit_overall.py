@@ -19,46 +19,15 @@ from scipy.optimize import nnls
 from simulator.contracts import Rubric, Scorecard
 from simulator.scoring.overall import OverallCalibration
 
-PRIOR = 4.0  # ridge strength towards the rubric weights, in units of answers
-KNOTS = 7  # curve knots at evenly spaced quantiles of the mean level
-MIN_LABELS = 20  # a criterion needs this many presence labels before its level is shifted
-MAX_SHIFT = 2
+PRIOR = 16.0  # ridge strength towards the rubric weights, in units of answers (4 and 0.5 did no better)
+KNOTS = 5  # curve knots at evenly spaced quantiles of the mean level
+MIN_SLOPE = 8.0  # overall points per level of the mean, at least, between two knots
 MIN_FOR_OWN_CURVE = 40  # an intent with fewer training answers uses the shared curve
 CENTRES = {1: 10.0, 2: 30.0, 3: 50.0, 4: 70.0, 5: 90.0}
 
 
-def _levels(card: Scorecard, shifts: dict[str, int] | None = None) -> dict[str, int]:
-    out = {f"{rid}.{cid}": c.level for rid, r in card.rubrics.items() for cid, c in r.criteria.items()}
-    if shifts:
-        out = {k: max(1, min(5, v + shifts.get(k, 0))) for k, v in out.items()}
-    return out
-
-
-def fit_shifts(cards: list[Scorecard], presence: list[dict[str, bool]]) -> dict[str, int]:
-    """Per criterion, the level the signal must reach for 'present' (balanced accuracy against the labels);
-    the shift moves that level to 3. Criteria with few labels, or already right, are left alone."""
-    pairs: dict[str, list[tuple[int, bool]]] = defaultdict(list)
-    for c, pres in zip(cards, presence, strict=True):
-        lv = _levels(c)
-        for key, present in pres.items():
-            if key in lv:
-                pairs[key].append((lv[key], bool(present)))
-    shifts: dict[str, int] = {}
-    for key, ps in pairs.items():
-        pos = sum(p for _, p in ps)
-        if len(ps) < MIN_LABELS or pos == 0 or pos == len(ps):
-            continue
-
-        def bacc(t: int, ps: list[tuple[int, bool]] = ps, pos: int = pos) -> float:
-            tp = sum(1 for lv, p in ps if p and lv >= t)
-            tn = sum(1 for lv, p in ps if not p and lv < t)
-            return (tp / pos + tn / (len(ps) - pos)) / 2
-
-        best = max(range(2, 6), key=lambda t: (round(bacc(t), 4), -abs(t - 3)))
-        shift = max(-MAX_SHIFT, min(MAX_SHIFT, 3 - best))
-        if shift:
-            shifts[key] = shift
-    return shifts
+def _levels(card: Scorecard) -> dict[str, int]:
+    return {f"{rid}.{cid}": c.level for rid, r in card.rubrics.items() for cid, c in r.criteria.items()}
 
 
 def _prior(keys: list[str], rubrics: dict[str, Rubric]) -> np.ndarray:
@@ -71,13 +40,11 @@ def _prior(keys: list[str], rubrics: dict[str, Rubric]) -> np.ndarray:
     return arr / arr.sum()
 
 
-def _intent_weights(
-    cards: list[Scorecard], labels: list[int], rubrics: dict[str, Rubric], shifts: dict[str, int]
-) -> dict[str, float]:
+def _intent_weights(cards: list[Scorecard], labels: list[int], rubrics: dict[str, Rubric]) -> dict[str, float]:
     keys = sorted({k for c in cards for k in _levels(c)})
     rows = []
     for c in cards:
-        lv = _levels(c, shifts)
+        lv = _levels(c)
         fill = float(np.mean(list(lv.values()))) if lv else 1.0
         rows.append([lv.get(k, fill) for k in keys])
     x = np.array(rows, dtype=float)
@@ -107,28 +74,25 @@ def _curve(means: np.ndarray, labels: Sequence[int]) -> list[tuple[float, float]
     for x, y in zip(xs, ys, strict=True):
         if knots and x <= knots[-1][0] + 1e-3:
             continue
-        y = max(y, knots[-1][1] + 0.5) if knots else y  # strictly increasing: better answers never tie
+        if knots:  # strictly increasing, with a floor on the slope: a better reading always shows in the score
+            y = max(y, knots[-1][1] + MIN_SLOPE * (x - knots[-1][0]))
         knots.append((round(x, 3), round(min(y, 100.0), 1)))
     if knots[-1][0] < 5.0:
         knots.append((5.0, 100.0))
     return knots
 
 
-def fit_overall(
-    cards: list[Scorecard], labels: list[int], presence: list[dict[str, bool]], rubrics: dict[str, Rubric]
-) -> OverallCalibration:
-    """`cards` must be scored with no shifts (the signals' own readings)."""
-    shifts = fit_shifts(cards, presence)
+def fit_overall(cards: list[Scorecard], labels: list[int], rubrics: dict[str, Rubric]) -> OverallCalibration:
     by_intent: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(cards):
         by_intent[c.intent or ""].append(i)
     weights = {
-        intent: _intent_weights([cards[i] for i in idx], [labels[i] for i in idx], rubrics, shifts)
+        intent: _intent_weights([cards[i] for i in idx], [labels[i] for i in idx], rubrics)
         for intent, idx in by_intent.items()
         if intent and len(idx) >= 10
     }
-    cal = OverallCalibration(shifts=shifts, weights=weights, curve=[(1.0, 0.0), (5.0, 100.0)])
-    means = np.array([cal.mean_level(c.intent or "", _levels(c, shifts), rubrics) for c in cards])
+    cal = OverallCalibration(weights=weights, curve=[(1.0, 0.0), (5.0, 100.0)])
+    means = np.array([cal.mean_level(c.intent or "", _levels(c), rubrics) for c in cards])
     curves = {
         intent: _curve(means[idx], [labels[i] for i in idx])
         for intent, idx in ((k, np.array(v)) for k, v in by_intent.items())
@@ -144,8 +108,6 @@ def write_overall(cal: OverallCalibration, path: Path, n_train: int, held_out: S
         f"# ({n_train} answers; authors {', '.join(held_out)} held out for testing). Weights are non-negative and",
         "# pulled towards the rubric weights; the curve is an isotonic fit of each label's band centre.",
         f'fitted_on: "benchmarks/data/labelled_answers.jsonl, training split, {dt.date.today().isoformat()}"',
-        "shifts:  # levels added to a signal's reading so that 3+ means present (fitted per criterion)",
-        *[f"  {k}: {v}" for k, v in sorted(cal.shifts.items())],
         "weights:",
     ]
     for intent, ws in sorted(cal.weights.items()):

@@ -189,7 +189,6 @@ def main() -> int:
         cal = fit_overall(
             raw,
             [rows[i]["label"]["overall"] for i in train],
-            [rows[i]["label"]["criteria"] for i in train],
             rt.scorer.rubrics,
         )
         write_overall(cal, ROOT / "rubrics" / "calibration" / "overall.yaml", len(train), TEST_AUTHORS)

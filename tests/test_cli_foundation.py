@@ -56,7 +56,7 @@ def test_index_then_up_to_date(capsys: Capture) -> None:
 
 def test_check_validates_data(capsys: Capture) -> None:
     code, out, _ = run(capsys, "check")
-    assert code == 0 and "questions ok" in out and "6 rubrics ok" in out
+    assert code == 0 and "questions ok" in out and "9 rubrics ok" in out
 
 
 def test_questions_list_jsonl_has_full_fields(capsys: Capture) -> None:

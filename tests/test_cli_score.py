@@ -36,7 +36,8 @@ def test_score_by_question_id_json(capsys: Capture, tmp_path: Path) -> None:
     assert code == 0
     card = json.loads(out)
     assert {"overall", "rubrics", "coverage", "flags"} <= set(card)
-    assert set(card["rubrics"]) == {"specificity", "tradeoffs", "coverage"}
+    assert card["intent"] == "explanation"
+    assert set(card["rubrics"]) == {"explanation", "specificity", "tradeoffs", "coverage"}
     crit = card["rubrics"]["tradeoffs"]["criteria"]["justification"]
     assert {"level", "evidence", "feedback"} <= set(crit)
 

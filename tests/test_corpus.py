@@ -70,12 +70,14 @@ def test_field_minimums_and_rubric_refs(fake_runtime: Runtime) -> None:
         assert q.pitfalls and q.reference_answer and q.rubrics, q.id
         if q.round in ("coding", "system_design"):
             assert q.clarifications, q.id
-        expected = {
-            "behavioral": {"specificity", "tradeoffs"},
-            "technical": {"specificity", "tradeoffs", "coverage"},
-            "system_design": {"system_design", "coverage"},
+        expected = {  # the rubrics each intent is scored on (rubrics/calibration/intents.yaml)
+            "story": {"star", "specificity"},
+            "hypothetical": {"approach", "specificity", "tradeoffs"},
+            "opinion": {"motivation"},
+            "explanation": {"explanation", "coverage"},
+            "design": {"system_design", "coverage"},
             "coding": {"coding_talk", "coverage"},
-        }[q.round]
+        }[q.intent or ""]
         assert expected <= set(q.rubrics), q.id
         assert q.round in ROUNDS
     assert check_rubric_refs(qs, fake_runtime.rubrics) == []

@@ -139,4 +139,8 @@ def test_real_corpus_and_rubrics_load() -> None:
         "system_design",
         "coding_talk",
         "coverage",
+        "motivation",
+        "approach",
+        "explanation",
     }
+    assert all(q.intent is not None for q in questions)

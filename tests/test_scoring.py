@@ -12,7 +12,7 @@ from simulator.errors import DataFileError
 from simulator.runtime import Runtime
 from simulator.scoring import Scorer
 from simulator.scoring.encoder import FakeEncoder
-from simulator.scoring.scorer import overall_from, rubric_score
+from simulator.scoring.scorer import rubric_score
 from simulator.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
@@ -51,7 +51,7 @@ def test_scorecard_is_typed_with_verbatim_evidence_and_code_totals(rt: Runtime) 
             assert 1 <= c.level <= 5 and c.feedback
             for quote in c.evidence:
                 assert quote in STORY, f"evidence must be verbatim: {quote!r}"
-    assert card.overall == overall_from(card.rubrics)
+    assert card.overall == rt.scorer.overall_of(card.intent, card.rubrics)
     assert card.overall >= 50
     assert card.rubrics["star"].criteria["result"].level >= 4
 

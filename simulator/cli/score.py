@@ -40,12 +40,13 @@ def render_scorecard(card: Scorecard, title: str | None = None) -> str:
     return "\n".join(out)
 
 
-def _batch_item(rt: Runtime, raw: Any, lineno: int) -> tuple[str, Item]:
+BATCH_FIELDS = frozenset({"id", "question", "answer", "round", "reference"})
+
+
+def _batch_item(rt: Runtime, raw: Any, lineno: int, extra: set[str]) -> tuple[str, Item]:
     if not isinstance(raw, dict):
         raise InputError(f"line {lineno}: expected a JSON object")
-    unknown = set(raw) - {"id", "question", "answer", "round", "reference"}
-    if unknown:
-        raise InputError(f"line {lineno}: unknown field(s) {sorted(unknown)}")
+    extra.update(set(raw) - BATCH_FIELDS)  # labels and metadata ride along; they are ignored
     ident = str(raw.get("id", lineno))
     question, answer = raw.get("question"), raw.get("answer")
     if not isinstance(question, str) or not question.strip():
@@ -67,6 +68,7 @@ def _batch_item(rt: Runtime, raw: Any, lineno: int) -> tuple[str, Item]:
 def run_batch(rt: Runtime, path: str) -> int:
     text = read_text_file(path, "batch", allow_empty=True) if path != "-" else sys.stdin.read()
     parsed: list[tuple[str, Item | str]] = []
+    extra: set[str] = set()
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -77,10 +79,13 @@ def run_batch(rt: Runtime, path: str) -> int:
                 raw = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise InputError(f"line {n}: not valid JSON ({exc.msg} at column {exc.colno})") from exc
-            parsed.append(_batch_item(rt, raw, n))
+            parsed.append(_batch_item(rt, raw, n, extra))
         except InputError as err:
             ident = str(n)
             parsed.append((ident, err.message))
+    if extra:
+        shown = ", ".join(sorted(extra)[:8]) + (", …" if len(extra) > 8 else "")
+        typer.echo(f"note: ignoring field(s) the scorer does not read: {shown}", err=True)
     items = [it for _, it in parsed if isinstance(it, Item)]
     cards = iter(rt.scorer.score_many(items) if items else [])
     failures = 0
@@ -134,6 +139,7 @@ def score(
             {
                 "question_id": card.question_id,
                 "round": card.round,
+                "intent": card.intent,
                 **card.public(),
                 "missing_points": card.missing_points,
                 "notices": card.notices,

@@ -37,7 +37,6 @@ class Scorecard(Strict):
         """The shape `mocksim score --batch` prints (a stable contract)."""
         return {
             "overall": self.overall,
-            "intent": self.intent,
             "rubrics": {
                 rid: {
                     "score": round(r.score, 2),

@@ -134,6 +134,10 @@ class LLMBackend:
                 fallback=exc.kind,
                 meta={"fallback_reason": exc.message[:300]},
             )
+        if "empty_answer" not in j.scorecard.flags:  # the same calibrated map from levels to overall as offline
+            j.scorecard = j.scorecard.model_copy(
+                update={"overall": self.rt.scorer.overall_of(j.scorecard.intent, j.scorecard.rubrics)}
+            )
         move: Move = j.reply.next_move
         follow: FollowUpChoice | None = None
         says = j.reply.interviewer_says.strip()[:MAX_SAYS]

@@ -18,6 +18,8 @@ from simulator.scoring.text import content_stems, word_count
 
 SUBJECT_I = re.compile(r"\bi(?:'ll|'d|'ve|'m)?\s+(?:(?:\w+ly|also|then|first|just|personally)\s+)?(\w+)")
 SUBJECT_WE = re.compile(r"\b(?:we|the team|our team)(?:'ll|'d|'ve|'re)?\s+(?:(?:\w+ly|also|then|first|just)\s+)?(\w+)")
+CLAUSE = re.compile(r";\s+|\s+(?:→|->|—|–)\s+|:\s+(?=\S)")
+MAX_CLAUSES = 3  # points one dense sentence can count for
 NEAR_DUPLICATE = 0.96  # cosine at which two sentences say the same thing (checked on the padding benchmark)
 PAST = re.compile(
     r"\b(?:i|we)\s+(?:\w+ly\s+|then\s+|also\s+|first\s+|just\s+)?(?:\w+ed|was|were|had|did|made|built|ran|wrote|found|took|"
@@ -91,6 +93,15 @@ class Analysis:
     @cached_property
     def stems(self) -> frozenset[str]:
         return content_stems(self.text)
+
+    def hits(self, sents: list[SentenceInfo], *cues: str) -> int:
+        """Clauses carrying any of `cues` across `sents`: a dense sentence ("estimate: 40 writes/s; storage:
+        6 TB → shard by user") packs several points, so it counts up to `MAX_CLAUSES`, not once."""
+        n = 0
+        for s in sents:
+            parts = [c for c in CLAUSE.split(s.lower) if c.strip()] or [s.lower]
+            n += min(MAX_CLAUSES, max(1, sum(1 for c in parts if any(self.lex.has(cue, c) for cue in cues))))
+        return n
 
     def matching(self, cue: str, prose_only: bool = True) -> list[SentenceInfo]:
         pool = self.prose if prose_only else self.sentences

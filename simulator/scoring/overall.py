@@ -21,11 +21,6 @@ from simulator.loaders import read_yaml
 class OverallCalibration(BaseModel):
     model_config = ConfigDict(extra="forbid")
     fitted_on: str = ""
-    shifts: dict[str, int] = Field(
-        default_factory=dict,
-        description="'rubric.criterion' -> levels added to the signal's reading, so that level 3 or more means "
-        "the labellers found the criterion present",
-    )
     weights: dict[str, dict[str, float]] = Field(
         default_factory=dict, description="intent -> 'rubric.criterion' -> weight in the mean level"
     )
@@ -46,9 +41,6 @@ class OverallCalibration(BaseModel):
     @classmethod
     def _monotone_each(cls, v: dict[str, list[tuple[float, float]]]) -> dict[str, list[tuple[float, float]]]:
         return {k: _check_curve(c) for k, c in v.items()}
-
-    def shifted(self, key: str, level: int) -> int:
-        return max(1, min(5, level + self.shifts.get(key, 0)))
 
     def mean_level(self, intent: str, levels: dict[str, int], rubrics: dict[str, Rubric]) -> float:
         """Weighted mean of the criterion levels on the card ('rubric.criterion' -> level)."""

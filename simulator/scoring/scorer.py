@@ -191,17 +191,16 @@ class Scorer:
             return CoverageResult(cov.scale_reference(raw, self.calibration), [])
         return None
 
-    def _criterion(self, rid: str, crit: Criterion, a: Analysis, q: Question | None) -> CriterionScore:
+    def _criterion(self, crit: Criterion, a: Analysis, q: Question | None) -> CriterionScore:
         fns = list(dict.fromkeys(SIGNALS[s] for s in crit.signals))
         signals: list[Signal] = [fn(a, q) for fn in fns]
-        raw = int(round(float(np.mean([s.level for s in signals]))))
-        level = self.overall_calibration.shifted(f"{rid}.{crit.id}", raw)
+        level = int(round(float(np.mean([s.level for s in signals]))))
         evidence = list(dict.fromkeys(e for s in signals for e in s.evidence))[: self.MAX_QUOTES]
         if not evidence and crit.signals[0] not in self.STRUCTURAL:
             level = min(level, self.NO_EVIDENCE_CAP)  # nothing in the answer carries this criterion's cue
         gap = next((s.gap for s in signals if s.gap), "")
-        if level >= 5 and evidence:
-            feedback = f"Strong: you {crit.praise}, as in “{_short(evidence[0])}”."
+        if level >= 5:
+            feedback = f"Strong: you {crit.praise}" + (f", as in “{_short(evidence[0])}”." if evidence else ".")
         elif level >= 4:
             feedback = f"Good: you {crit.praise}. To make it stronger: {gap or _first(crit.advice)}"
         else:
@@ -228,7 +227,7 @@ class Scorer:
         rubrics: dict[str, RubricScore] = {}
         for rid in rubric_ids:
             rubric = self.rubrics[rid]
-            crits = {c.id: self._criterion(rid, c, a, q) for c in rubric.criteria}
+            crits = {c.id: self._criterion(c, a, q) for c in rubric.criteria}
             if "empty_answer" in flags:
                 crits = {k: v.model_copy(update={"level": 1, "evidence": []}) for k, v in crits.items()}
             rubrics[rid] = RubricScore(score=round(rubric_score(rubric, crits), 3), criteria=crits)

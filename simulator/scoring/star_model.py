@@ -190,9 +190,7 @@ class StarClassifier:
         examples = load_training(self.rubrics_dir)
         key = "\n".join(f"{e.role}\t{e.story}\t{e.text}" for e in examples) + self.encoder.name
         key += self.settings.model_dump_json()
-        cache = (
-            self.cache_dir / f"star2-{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz" if self.cache_dir else None
-        )
+        cache = self.cache_dir / f"star-{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz" if self.cache_dir else None
         if cache is not None and cache.exists():
             try:
                 with np.load(cache) as z:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from simulator.scoring.analysis import Analysis, SentenceInfo
-from simulator.scoring.levels import Signal, counted
+from simulator.scoring.levels import Signal, by_count, counted
 
 PLAN_STEP = re.compile(r"\b(?:i|we)(?:'d| would| will|'ll)\b|^(?:[-*•]|\d+[.)])\s|\bi (?:start|begin|check|ask|look)\b")
 
@@ -14,8 +14,15 @@ def _texts(sents: list[SentenceInfo]) -> list[str]:
     return [s.sentence.text for s in sents]
 
 
+def _clauses(a: Analysis, cue: str, ladder: str) -> Signal:
+    sents = a.matching(cue)
+    sig = counted(_texts(sents), a.lex.ladder(ladder))
+    sig.level = max(1, min(5, by_count(a.hits(sents, cue), a.lex.ladder(ladder))))
+    return sig
+
+
 def diagnose(a: Analysis) -> Signal:
-    return counted(_texts(a.matching("diagnose_cues")), a.lex.ladder("diagnose_first"))
+    return _clauses(a, "diagnose_cues", "diagnose_first")
 
 
 def plan(a: Analysis) -> Signal:
@@ -29,8 +36,8 @@ def plan(a: Analysis) -> Signal:
 
 
 def communication(a: Analysis) -> Signal:
-    return counted(_texts(a.matching("communication_cues")), a.lex.ladder("communication"))
+    return _clauses(a, "communication_cues", "communication")
 
 
 def prevention(a: Analysis) -> Signal:
-    return counted(_texts(a.matching("prevention_cues")), a.lex.ladder("prevention"))
+    return _clauses(a, "prevention_cues", "prevention")

@@ -49,7 +49,7 @@ def _notes(q: Question | None, criterion: str) -> Sequence[str]:
 def design_signal(criterion: str) -> Callable[[Analysis, Question | None], Signal]:
     def signal(a: Analysis, q: Question | None) -> Signal:
         sents = a.matching(CUES[criterion])
-        count = len(sents)
+        count = a.hits(sents, CUES[criterion])
         if criterion == "estimation":  # figures count, not only sentences: a terse estimate packs several
             sents = [s for s in sents if s.quantities or any(ch.isdigit() for ch in s.lower)]
             count = len(sents) + len({x for s in sents for x in s.quantities}) // 2

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from simulator.scoring.analysis import Analysis
-from simulator.scoring.levels import Signal, counted
+from simulator.scoring.levels import Signal, by_count, counted
 
 
 def mechanism(a: Analysis) -> Signal:
@@ -14,7 +14,9 @@ def mechanism(a: Analysis) -> Signal:
         and (a.lex.has("mechanism_cues", s.lower) or a.lex.has("process_verbs", s.lower))
         and (s.tech or s.words >= 12)
     ]
-    return counted([s.sentence.text for s in sents], a.lex.ladder("mechanism"))
+    sig = counted([s.sentence.text for s in sents], a.lex.ladder("mechanism"))
+    sig.level = max(1, min(5, by_count(a.hits(sents, "mechanism_cues", "process_verbs"), a.lex.ladder("mechanism"))))
+    return sig
 
 
 def example(a: Analysis) -> Signal:
@@ -29,4 +31,7 @@ def when_to_use(a: Analysis) -> Signal:
         for s in a.prose
         if a.lex.has("when_to_use_cues", s.lower) or a.lex.has("alternatives", s.lower) or a.lex.has("costs", s.lower)
     ]
-    return counted([s.sentence.text for s in sents], a.lex.ladder("when_to_use"))
+    sig = counted([s.sentence.text for s in sents], a.lex.ladder("when_to_use"))
+    hits = a.hits(sents, "when_to_use_cues", "alternatives", "costs")
+    sig.level = max(1, min(5, by_count(hits, a.lex.ladder("when_to_use"))))
+    return sig

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from simulator.scoring.analysis import Analysis, SentenceInfo
 from simulator.scoring.levels import Signal, counted, quotes
+
+MINE = re.compile(r"\b(?:i|my|we|our)\b")
 
 
 def _texts(sents: list[SentenceInfo]) -> list[str]:
@@ -39,7 +43,7 @@ def knows_domain(a: Analysis) -> Signal:
 
 
 def ties_experience(a: Analysis) -> Signal:
-    sents = [s for s in a.prose if a.lex.has("experience_refs", s.lower) or (s.i_actions and s.past)]
+    sents = [s for s in a.prose if a.lex.has("experience_refs", s.lower) or (s.past and MINE.search(s.lower))]
     return counted(_texts(sents), a.lex.ladder("own_experience"))
 
 

@@ -8,7 +8,7 @@ from simulator.scoring.levels import Signal, by_count, quotes
 
 def _cue_signal(a: Analysis, cue: str, gap: str, steps: tuple[int, ...] = (1, 1, 2, 3)) -> Signal:
     sents = a.matching(cue)
-    level = by_count(len(sents), steps)
+    level = by_count(a.hits(sents, cue), steps)
     return Signal(level, quotes([s.sentence.text for s in sents], 3), "" if level >= 4 else gap)
 
 
