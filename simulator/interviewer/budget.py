@@ -50,7 +50,10 @@ def describe_usage(usage: dict[str, Any] | None) -> str | None:
         return None
     cost = usage.get("estimated_cost_usd")
     price = f"about ${cost:.4f}" if cost is not None else "no price set for this model (MOCKSIM_LLM_PRICES)"
+    retries = usage.get("model_retries") or 0
+    requests = f"{usage['model_requests']} requests" + (f" ({retries} of them retries)" if retries else "")
+    about = "about " if usage.get("tokens_estimated") else ""
     return (
-        f"Model use: {usage['model_requests']} requests, {usage['prompt_tokens']:,} prompt and "
+        f"Model use: {requests}, {about}{usage['prompt_tokens']:,} prompt and "
         f"{usage['completion_tokens']:,} completion tokens; {price}."
     )
