@@ -49,6 +49,7 @@ def backend_for(
         llm_model=model,
         llm_api_key="sk-test-not-real-0000000000",
         llm_timeout=timeout,
+        llm_timeout_cap=timeout,  # the loopback server is fast: no measured speed stretches these short limits
         llm_retries=retries,
         structured_output=mode,
     )  # type: ignore[arg-type]

@@ -11,9 +11,9 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from simulator.contracts import CriterionScore, Question, Rubric, RubricScore, Scorecard
 from simulator.llm.base import OnText
@@ -26,6 +26,7 @@ DISAGREEMENT = 1.5
 EVIDENCE_CAP = 2
 
 
+NextMove = Literal["follow_up", "next_question", "wrap_up"]
 REPLY_BASE_TOKENS = 220  # next move, interviewer's words, key points and the JSON around them
 CRITERION_TOKENS = 130  # names, level, up to three short quotes and one sentence of feedback
 MAX_REPLY_TOKENS = 2400
@@ -40,15 +41,52 @@ class JudgedCriterion(BaseModel):
     feedback: str
 
 
+class Scored(BaseModel):
+    """One criterion in the schema sent to the model, keyed by `rubric.criterion` (see `wire_schema`)."""
+
+    model_config = ConfigDict(extra="ignore")
+    level: int = Field(ge=1, le=5)
+    evidence: list[str] = Field(max_length=3, json_schema_extra={"items": {"type": "string", "maxLength": 160}})
+    feedback: str = Field(max_length=240)
+
+
 class TurnReply(BaseModel):
-    """Every field the code needs is required: a reply of defaults is not a judgement."""
+    """Every field the code needs is required: a reply of defaults is not a judgement. The model is sent the
+    keyed form (`scores`: one required property per criterion); a list of `criteria` is read as well."""
 
     model_config = ConfigDict(extra="ignore")
     criteria: list[JudgedCriterion] = Field(min_length=1)
     covered_key_points: list[int] = Field(default_factory=list)
-    next_move: Literal["follow_up", "next_question", "wrap_up"]
+    next_move: NextMove
     follow_up_target: str | None = None
     interviewer_says: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keyed(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("scores"), dict) and "criteria" not in data:
+            criteria = []
+            for key, value in data["scores"].items():
+                rubric, _, crit = str(key).partition(".")
+                criteria.append({"rubric": rubric, "criterion": crit, **(value if isinstance(value, dict) else {})})
+            data = {**data, "criteria": criteria}
+        return data
+
+
+def wire_schema(expected: list[tuple[str, str]]) -> type[BaseModel]:
+    """The reply schema sent to the model for this turn: every criterion is a required, named property, so a
+    server that constrains decoding with the schema (llama.cpp, Ollama, vLLM, OpenAI) cannot skip or misname
+    one, and every string has a length bound, so the reply fits its token budget."""
+    fields: dict[str, Any] = {f"c{i}": (Scored, Field(alias=f"{r}.{c}")) for i, (r, c) in enumerate(expected)}
+    scores = create_model("Scores", __config__=ConfigDict(populate_by_name=True), **fields)
+    return create_model(
+        "TurnReply",
+        scores=(scores, ...),
+        covered_key_points=(list[int], Field(default_factory=list)),
+        next_move=(NextMove, ...),
+        follow_up_target=(str | None, None),
+        interviewer_says=(str, Field(max_length=400)),
+    )
 
 
 def reply_tokens(n_criteria: int) -> int:
@@ -79,8 +117,8 @@ def check_reply(reply: TurnReply, expected: list[tuple[str, str]]) -> str | None
     if unknown:
         problems.append("unknown criteria: " + ", ".join(unknown))
     if problems:
-        listing = ", ".join(f'{{"rubric": "{r}", "criterion": "{c}"}}' for r, c in expected)
-        return "; ".join(problems) + f". Give exactly one entry for each of: {listing}"
+        listing = ", ".join(f"{r}.{c}" for r, c in expected)
+        return "; ".join(problems) + f". Give exactly one entry under scores for each of: {listing}"
     if not reply.interviewer_says.strip():
         return "interviewer_says is empty: write what the interviewer says next"
     return None
@@ -125,7 +163,7 @@ def rubric_text(rubrics: dict[str, Rubric], ids: list[str]) -> str:
         r = rubrics[rid]
         out.append(f"[{rid}] {r.name}")
         for c in r.criteria:
-            out.append(f"  - {c.id} ({c.name}): {c.description.strip()} Level 5: {c.levels[5]}")
+            out.append(f"  - {rid}.{c.id} ({c.name}): {c.description.strip()} Level 5: {c.levels[5]}")
     return "\n".join(out)
 
 
@@ -163,6 +201,7 @@ def judge_turn(
         on_text,
         max_tokens=reply_tokens(len(expected)),
         check=lambda r: check_reply(r, expected),
+        wire=wire_schema(expected),
     )
     reply = result.value
     card = build_scorecard(reply, rubrics, ids, answer, offline, caller.model.model)

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from simulator.llm.base import ChatModel, Limits, ModelError, ModeUnsupported
+from simulator.llm.base import ChatModel, Limits, ModelError, ModeUnsupported, RawReply
 
 AUTO_ORDER = ("json_schema", "tools", "json_mode")
 PROBE_TOKENS = 24
@@ -42,6 +42,7 @@ class ProbeResult:
     tried: list[dict[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     error: ModelError | None = None
+    reply: RawReply | None = None  # the reply that worked: its time is the first measure of the server's speed
 
     def public(self) -> dict[str, Any]:
         return {
@@ -123,6 +124,7 @@ def probe(model: ChatModel, order: tuple[str, ...] = AUTO_ORDER) -> ProbeResult:
             continue
         result.tried.append({"mode": mode, "outcome": "ok", "detail": f"{reply.seconds:.2f} s"})
         result.mode = mode
+        result.reply = reply
         break
     result.seconds = time.monotonic() - start
     return result
@@ -136,14 +138,15 @@ class Speed:
 
     def observe(self, seconds: float, prompt_tokens: int, completion_tokens: int) -> None:
         work = completion_tokens + prompt_tokens / PREFILL_RATIO
-        if seconds <= 0 or work < 8:
+        if seconds <= 0 or work < 3:
             return
         sample = seconds / work
         self.per_token = sample if self.per_token is None else 0.5 * self.per_token + 0.5 * sample
 
     def timeout(self, prompt_tokens: int, max_tokens: int, default: float, cap: float) -> float:
-        """Twice the expected time for a full-length reply, at least MIN_TIMEOUT, at most `cap`."""
+        """Twice the expected time for a full-length reply plus 5 s, at most `cap`; before any measurement,
+        `default` (MOCKSIM_LLM_TIMEOUT). Never below MIN_TIMEOUT, unless `default` is set lower than that."""
         if self.per_token is None:
             return min(default, cap)
         expected = self.per_token * (max_tokens + prompt_tokens / PREFILL_RATIO)
-        return round(min(cap, max(MIN_TIMEOUT, MARGIN * expected + 5.0)), 1)
+        return round(min(cap, max(min(MIN_TIMEOUT, default), MARGIN * expected + 5.0)), 1)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -73,9 +74,13 @@ class OpenAICompatibleModel:
         self.model = settings.llm_model
         self.endpoint = (settings.llm_base_url or OPENAI_URL).rstrip("/")
         self.is_openai = "api.openai.com" in self.endpoint
+        # OpenAI itself wants max_completion_tokens; other servers read max_tokens. A server that refuses
+        # max_tokens by name (OpenAI's reasoning models behind a proxy) switches this once.
+        self.token_field = "max_completion_tokens" if self.is_openai else "max_tokens"
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
         self.streaming = streaming
         self.timeout = settings.llm_timeout
+        self.timeout_cap = settings.llm_timeout_cap
         self.retries = min(settings.llm_retries, 1)
         self.ledger = Ledger()
         self._llm = ChatOpenAI(
@@ -92,9 +97,9 @@ class OpenAICompatibleModel:
     def _bound(self, schema: type[BaseModel], mode: str, limits: Limits) -> Any:
         kwargs: dict[str, Any] = {"timeout": limits.timeout or self.timeout}
         if limits.max_tokens:
-            if self.is_openai:
+            if self.token_field == "max_completion_tokens":
                 kwargs["max_tokens"] = limits.max_tokens  # langchain sends it as max_completion_tokens
-            else:  # llama.cpp, Ollama, LM Studio read max_tokens; vLLM reads both
+            else:  # llama.cpp, Ollama, LM Studio read max_tokens; vLLM and OpenAI's older models read both
                 kwargs["extra_body"] = {"max_tokens": limits.max_tokens}
         js = schema.model_json_schema()
         if mode == "json_schema":
@@ -132,14 +137,20 @@ class OpenAICompatibleModel:
             msgs = [(msgs[0][0], msgs[0][1] + note), *msgs[1:]] if msgs[0][0] == "system" else msgs
         runnable = self._bound(schema, mode, limits)
         sent_tokens = sum(count_tokens(text, self.model) for _, text in msgs)
-        for attempt in range(1 + self.retries):
+        attempt = switched = 0
+        while True:
             start = time.monotonic()
             try:
                 reply = self._once(runnable, msgs, mode, on_text if attempt == 0 else None, limits)
             except _Failed as failed:
                 if failed.reached:
                     self.ledger.add(sent_tokens, 0, retry=attempt > 0, estimated=True)
+                if failed.error.kind == "token_field" and not switched:
+                    self.token_field, switched = "max_completion_tokens", 1
+                    runnable = self._bound(schema, mode, limits)
+                    continue
                 if failed.retry and attempt < self.retries:
+                    attempt += 1
                     continue
                 raise failed.error from None
             reply.seconds = time.monotonic() - start
@@ -150,15 +161,17 @@ class OpenAICompatibleModel:
                 reply.completion_tokens = count_tokens(reply.text, self.model)
             self.ledger.add(reply.prompt_tokens, reply.completion_tokens, retry=attempt > 0, estimated=estimated)
             return self._check(reply, limits)
-        raise AssertionError("unreachable")
 
     def _once(self, runnable: Any, msgs: list[Message], mode: str, on_text: OnText | None, limits: Limits) -> RawReply:
         from langchain_core.messages import AIMessage
 
         try:
-            if self.streaming:
-                return self._stream(runnable, msgs, mode, on_text, limits.timeout or self.timeout)
-            msg = runnable.invoke(msgs)
+            with warnings.catch_warnings():
+                # langchain warns before re-raising a refused json_schema; the refusal itself is handled below
+                warnings.filterwarnings("ignore", message=".*does not support OpenAI's structured output.*")
+                if self.streaming:
+                    return self._stream(runnable, msgs, mode, on_text, limits.timeout or self.timeout)
+                msg = runnable.invoke(msgs)
         except openai.LengthFinishReasonError as exc:
             cap = f" of {limits.max_tokens}" if limits.max_tokens else ""
             error = ModelError(f"the model's reply ran past its token budget{cap} and was cut off", kind="length")
@@ -180,6 +193,14 @@ class OpenAICompatibleModel:
 
     def _status_error(self, exc: openai.APIStatusError, mode: str) -> ModelError:
         status, body = exc.status_code, _body(exc)
+        low = body.lower()
+        if (
+            status == 400
+            and "max_completion_tokens" in low
+            and "not supported" in low
+            and self.token_field == "max_tokens"
+        ):
+            return ModelError(f"the server wants max_completion_tokens (HTTP 400: {_short(body)})", "token_field")
         if names_a_mode(status, body):
             return ModeUnsupported(f"the server does not offer {mode} (HTTP {status}: {_short(body)})", "unsupported")
         if status in (401, 403):

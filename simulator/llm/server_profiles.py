@@ -5,8 +5,9 @@ field it reads, and whether it reports usage while streaming.
 The shapes were written from the servers' own behaviour as users meet it:
 - llama_cpp: llama-cpp-python's server (0.3.x). `response_format: json_schema` fails request validation and
   comes back as HTTP 500 naming the literal error; `json_object` takes a `schema` and constrains with it;
-  forced tool calls come back with `finish_reason: tool_calls` and a legacy `function_call`; no usage while
-  streaming; without max_tokens it generates up to the context size.
+  forced tool calls come back with `finish_reason: tool_calls` and a legacy `function_call`, and when streamed
+  every delta repeats the call's id and name; no usage while streaming; without max_tokens it generates up to
+  the context size.
 - ollama: Ollama's /v1 (0.5 and later). json_schema and json_object accepted; tool calls arrive in one chunk
   with the whole argument string; errors as {"error": {...}} with 400.
 - vllm: vLLM's server. Everything offered through guided decoding; errors are top-level
@@ -40,6 +41,7 @@ class Profile:
     forced_tool_finish: str = "tool_calls"
     legacy_function_call: bool = False
     tool_args_in_one_chunk: bool = False
+    tool_chunk_repeats_header: bool = False  # every streamed tool-call delta carries the id, type and name again
     stream_usage: bool = True
     max_fields: tuple[str, ...] = ("max_tokens", "max_completion_tokens")
     context_tokens: int = 8192
@@ -106,6 +108,7 @@ PROFILES: dict[str, Profile] = {
         refuse=_llama_cpp_refuse,
         tool_call_id=lambda: "call__0_reply_cmpl-" + str(uuid.uuid4()),
         legacy_function_call=True,
+        tool_chunk_repeats_header=True,
         stream_usage=False,
         max_fields=("max_tokens",),
     ),

@@ -60,7 +60,7 @@ class StructuredCaller:
         self.key = endpoint_key(model)
         # the model's own setting first (it was built from the settings the user gave for this endpoint)
         self.default_timeout = float(getattr(model, "timeout", timeout))
-        self.timeout_cap = max(timeout_cap, self.default_timeout)
+        self.timeout_cap = max(float(getattr(model, "timeout_cap", timeout_cap)), self.default_timeout)
         known = self.memory.get(self.key)
         self._working: str | None = (known.get("mode") if mode == "auto" else mode) or None
         self.speed = Speed(known.get("seconds_per_token"))
@@ -79,8 +79,14 @@ class StructuredCaller:
         self.last_probe = result
         if result.mode:
             self._working = result.mode
+            if result.reply is not None:
+                r = result.reply
+                self.speed.observe(r.seconds, r.prompt_tokens or 0, r.completion_tokens or 0)
+            per_token = round(self.speed.per_token, 5) if self.speed.per_token is not None else None
+            values: dict[str, object] = {"seconds_per_token": per_token}
             if self.mode == "auto":
-                self.memory.update(self.key, mode=result.mode)
+                values["mode"] = result.mode
+            self.memory.update(self.key, **values)
         return result
 
     def limits(self, messages: Sequence[Message], max_tokens: int) -> Limits:
@@ -94,7 +100,9 @@ class StructuredCaller:
         on_text: OnText | None = None,
         max_tokens: int = 1024,
         check: Check[T] | None = None,
+        wire: type[BaseModel] | None = None,
     ) -> Structured[T]:
+        """`schema` reads the reply; `wire` (default: the same) is the schema sent to the model."""
         mode = self._working
         if mode is None:
             result = self.negotiate()
@@ -106,7 +114,7 @@ class StructuredCaller:
                 )
             mode = result.mode
         try:
-            return self._call_mode(list(messages), schema, mode, on_text, max_tokens, check)
+            return self._call_mode(list(messages), schema, mode, on_text, max_tokens, check, wire)
         except ModeUnsupported:
             if self.mode != "auto":
                 raise
@@ -115,9 +123,11 @@ class StructuredCaller:
             result = self.negotiate(force=True)
             if result.mode is None or result.mode == mode:
                 raise
-            return self._call_mode(list(messages), schema, result.mode, on_text, max_tokens, check)
+            return self._call_mode(list(messages), schema, result.mode, on_text, max_tokens, check, wire)
 
-    def _send(self, messages: list[Message], schema: type[T], mode: str, on_text: OnText | None, n: int) -> RawReply:
+    def _send(
+        self, messages: list[Message], schema: type[BaseModel], mode: str, on_text: OnText | None, n: int
+    ) -> RawReply:
         reply = self.model.chat(messages, schema, mode, on_text, self.limits(messages, n))
         self.speed.observe(reply.seconds, reply.prompt_tokens or 0, reply.completion_tokens or 0)
         if self.speed.per_token is not None:
@@ -132,8 +142,10 @@ class StructuredCaller:
         on_text: OnText | None,
         max_tokens: int,
         check: Check[T] | None,
+        wire: type[BaseModel] | None = None,
     ) -> Structured[T]:
-        first = self._send(messages, schema, mode, on_text, max_tokens)
+        sent = wire or schema
+        first = self._send(messages, sent, mode, on_text, max_tokens)
         value, error = _read(first.text, schema, check)
         if value is not None:
             return Structured(value, [first], mode)
@@ -141,7 +153,7 @@ class StructuredCaller:
             raise ModelError(f"the model's reply was unusable: {error}", kind="invalid_reply")
         system, user = self.repair.render(error=error)
         retry = [*messages, ("assistant", first.text[:4000]), ("system", system), ("user", user)]
-        second = self._send(retry, schema, mode, None, max_tokens)
+        second = self._send(retry, sent, mode, None, max_tokens)
         value, error2 = _read(second.text, schema, check)
         if value is not None:
             return Structured(value, [first, second], mode, repaired=True)

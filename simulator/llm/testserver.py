@@ -293,10 +293,10 @@ class FakeOpenAIServer:
 
                 size = len(content) if use_tool and profile.tool_args_in_one_chunk else 24
                 pieces = [content[i : i + size] for i in range(0, len(content), size)] or [""]
+                call = {"index": 0, "id": profile.tool_call_id(), "type": "function"}
+                name = body["tools"][0]["function"]["name"] if use_tool else ""
                 try:
                     if use_tool:
-                        call = {"index": 0, "id": profile.tool_call_id(), "type": "function"}
-                        name = body["tools"][0]["function"]["name"]
                         send(
                             {
                                 "role": "assistant",
@@ -313,7 +313,10 @@ class FakeOpenAIServer:
                             return
                         if pause:
                             time.sleep(pause)
-                        if use_tool:
+                        if use_tool and profile.tool_chunk_repeats_header:
+                            fn = {"name": name, "arguments": piece}
+                            send({"function_call": fn, "tool_calls": [{**call, "function": fn}]})
+                        elif use_tool:
                             send({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]})
                         else:
                             send({"content": piece})
