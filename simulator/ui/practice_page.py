@@ -8,8 +8,8 @@ import streamlit as st
 
 from simulator.contracts.question import ROUNDS
 from simulator.errors import MocksimError
-from simulator.interviewer.budget import describe_usage
 from simulator.interviewer.backends import Backend, LLMBackend, OfflineBackend
+from simulator.interviewer.budget import describe_usage
 from simulator.interviewer.engine import Interviewer, Plan, WallClock
 from simulator.planning import infer_seniority
 from simulator.ui import voice
