@@ -122,7 +122,7 @@ class LLMBackend:
         self.startup = self._wire()
         if result.mode is None:
             err = result.error
-            kind = err.kind if err is not None and err.kind in SESSION_WIDE else "unsupported"
+            kind = err.kind if err is not None else "unsupported"  # any failure of the tiny probe
             self.disabled = (kind, err.message if err is not None else "")
             self._told.add(kind)  # the caller reports it before the first question
         return result

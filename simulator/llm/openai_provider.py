@@ -179,7 +179,7 @@ class OpenAICompatibleModel:
         except openai.APITimeoutError as exc:
             raise _Failed(ModelError("the model did not answer in time", kind="timeout"), reached=True) from exc
         except openai.APIConnectionError as exc:
-            if isinstance(exc.__cause__, httpx.ConnectError):
+            if _refused(exc):
                 error = ModelError(f"cannot connect to {self.endpoint}: {exc.__cause__}", kind="connection")
                 raise _Failed(error, reached=False, retry=True) from exc
             error = ModelError(f"the connection to {self.endpoint} dropped before the reply: {exc}", "disconnected")
@@ -278,6 +278,18 @@ class OpenAICompatibleModel:
         if not reply.text.strip():
             raise ModelError("the model sent an empty reply", kind="empty")
         return reply
+
+
+def _refused(exc: BaseException) -> bool:
+    """The connection was never made (refused, unknown host): the request did not reach any server."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, httpx.ConnectError | ConnectionRefusedError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 class _Failed(Exception):
