@@ -9,7 +9,7 @@ DEV_STAMP := $(VENV)/.installed-dev-$(HASH)
 PORT ?= 8501
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup setup-dev index lint pytest bench clean
+.PHONY: run test setup setup-dev index lint pytest bench check-llm clean
 
 run: setup index
 	$(BIN)/streamlit run streamlit_app.py --server.headless true --server.port $(PORT) \
@@ -46,6 +46,11 @@ pytest: setup-dev
 
 bench: setup-dev
 	for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done
+
+# LLM mode against a real llama.cpp server on loopback (not part of `make test`; the first run builds
+# llama-cpp-python, about 11-20 minutes on 2 cores, cached under the data dir). Prints JSON.
+check-llm: setup-dev
+	bash scripts/check-llm.sh
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache artifacts

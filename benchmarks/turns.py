@@ -4,13 +4,17 @@ The recorded session is the strong answers in benchmarks/data/strong_answers.yam
 practice session (one answer per turn, the engine choosing follow-ups and next questions). LLM mode runs
 against the loopback OpenAI-compatible server with a scripted judge, through the real openai client.
 Prints JSON: model requests per candidate turn, median prompt tokens per turn and per session (counted with
-tiktoken on what was actually sent), and the offline turn latency p50/p95 after warm-up: every answer is
+tiktoken on what was actually sent), the share of prompt tokens a prefix cache could reuse (the longest prefix
+each request shares with an earlier request of the session, as OpenAI's prompt caching, vLLM's prefix caching
+and llama.cpp's slot cache reuse it; and, stricter, with the request just before it, as a single-slot
+llama.cpp server does), the start-up probe requests, and the offline turn latency p50/p95 after warm-up: every answer is
 timed cold in each of three passes, and the p50 is taken over all of them. Beside it, `dense_floor_p50` is the
 time of the encoder's dense products alone for the same answers, measured right after each turn.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import tempfile
@@ -80,7 +84,32 @@ def dense_floor(rt: Runtime) -> Callable[[str], float] | None:
     return run
 
 
+def _common_prefix(a: list[int], b: list[int]) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
+def cacheable(token_lists: list[list[int]]) -> dict[str, float]:
+    """Shares of prompt tokens a prefix cache could reuse: from any earlier request once the first turn has
+    warmed the cache (the figure the target is about), the same counting the cold first request, and from
+    only the request just before (a single-slot server)."""
+    hits = [max((_common_prefix(t, e) for e in token_lists[:i]), default=0) for i, t in enumerate(token_lists)]
+    previous = [_common_prefix(t, token_lists[i - 1]) if i else 0 for i, t in enumerate(token_lists)]
+    sizes = [len(t) for t in token_lists]
+    return {
+        "cacheable_prompt_share": round(sum(hits[1:]) / max(1, sum(sizes[1:])), 3),
+        "cacheable_prompt_share_with_cold_start": round(sum(hits) / max(1, sum(sizes)), 3),
+        "cacheable_prompt_share_previous_request": round(sum(previous) / max(1, sum(sizes)), 3),
+    }
+
+
 def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--skip-latency", action="store_true", help="only the model-use figures")
+    args = ap.parse_args()
     turns = recorded()
     with tempfile.TemporaryDirectory() as tmp:
         with FakeOpenAIServer() as server:
@@ -119,13 +148,15 @@ def main() -> None:
             if not iv.finished:
                 iv.wrap_up()
             enc = encoding_for("gpt-4o-mini")
-            per_request = [
-                sum(enc.count(str(m.get("content", ""))) for m in r.get("messages", []))
-                for r in server.requests
-                if "messages" in r
+            per_request = [sum(enc.count(str(m.get("content", ""))) for m in r["messages"]) for r in server.chats]
+            rendered = [
+                enc.encoding.encode("".join(f"<|{m['role']}|>{m.get('content', '')}" for m in r["messages"]))
+                for r in server.chats
             ]
+            shares = cacheable(rendered)
+            probes = len(server.probes)
             session_minutes = iv.clock()
-        latency = offline_latency(rt, turns)  # the loopback server has stopped by now
+        latency = None if args.skip_latency else offline_latency(rt, turns)  # the loopback server has stopped
     print(
         json.dumps(
             {
@@ -137,11 +168,14 @@ def main() -> None:
                 "prompt_tokens_per_session": sum(per_request),
                 "session_minutes_simulated": round(session_minutes, 1),
                 "prompt_tokens_per_45_min": int(sum(per_request) * 45 / max(session_minutes, 1e-6)),
+                **shares,
+                "probe_requests_per_session": probes,
                 "offline_turn_latency_ms": latency,
                 "targets": {
                     "model_requests_per_turn": 1,
                     "median_prompt_tokens_per_turn": 3000,
                     "prompt_tokens_per_45_min_session": 40000,
+                    "cacheable_prompt_share": 0.7,
                     "offline_turn_p50_ms": 50,
                 },
             }

@@ -50,10 +50,14 @@ def _normalise_number(s: str) -> str:
     return s.replace(",", "")
 
 
-def unsupported(rewrite: str, sources: list[str], lex: Lexicon) -> list[Fact]:
-    """Facts in `rewrite` (outside brackets) that appear in none of `sources`."""
+def unsupported(rewrite: str, sources: list[str], lex: Lexicon, context: str = "") -> list[Fact]:
+    """Facts in `rewrite` (outside brackets) that appear in none of `sources`.
+
+    `context` (the question) vouches for names only: a word the interviewer used ("Tell", a company in the
+    prompt) is not invented, but a number or a technology from the question is not the candidate's fact."""
     source = " ".join(sources)
     low = source.lower()
+    asked = context.lower()
     numbers = {_normalise_number(n.rstrip(".,")) for n in NUMBER.findall(source)}
     terms = {t.lower() for t in lex.tech_terms(source)}
     bad = []
@@ -63,7 +67,8 @@ def unsupported(rewrite: str, sources: list[str], lex: Lexicon) -> list[Fact]:
         elif f.kind == "technology":
             ok = f.text.lower() in terms or f.text.lower() in low
         else:
-            ok = re.search(r"(?<![a-z0-9])" + re.escape(f.text.lower()) + r"(?![a-z0-9])", low) is not None
+            word = r"(?<![a-z0-9])" + re.escape(f.text.lower()) + r"(?![a-z0-9])"
+            ok = re.search(word, low) is not None or re.search(word, asked) is not None
         if not ok:
             bad.append(f)
     return bad

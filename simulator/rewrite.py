@@ -15,6 +15,7 @@ from simulator.contracts import Question, Scorecard
 from simulator.facts import BRACKETS, Fact, repair, unsupported
 from simulator.llm import ChatModel, ModelError
 from simulator.llm.guard import neutralise, new_delimiter
+from simulator.llm.negotiate import EndpointMemory
 from simulator.llm.structured import StructuredCaller
 from simulator.prompts import load_prompts
 from simulator.runtime import Runtime
@@ -115,11 +116,18 @@ class Rewriter:
         notes = (notes or "").strip()
         if self.model is not None:
             try:
-                return self._llm(answer, notes, question, qtext, before)
+                result = self._llm(answer, notes, question, qtext, before)
             except ModelError as exc:
                 result = self._offline(answer, notes, question, qtext, before)
-                result.notices.append(f"model unavailable ({exc.kind}); rewritten offline")
+                result.notices.append(f"model unavailable ({exc.kind}: {exc.message[:200]}); rewritten offline")
                 return result
+            if result.after.overall < before.overall:  # never hand back something worse than what they wrote
+                worse = before.overall - result.after.overall
+                result = self._offline(answer, notes, question, qtext, before)
+                result.notices.append(
+                    f"the model's rewrite scored {worse} points below your answer, so this is the offline rewrite"
+                )
+            return result
         return self._offline(answer, notes, question, qtext, before)
 
     # ------------------------------------------------------------ offline
@@ -175,7 +183,7 @@ class Rewriter:
             text = answer.strip() + "\n" + "\n".join(dict.fromkeys(placeholders))
             after = self._score(scoring_text(text), question, qtext)
             notices.append("kept your original order: regrouping would have scored lower")
-        bad = unsupported(text, [answer, notes], lex)
+        bad = unsupported(text, [answer, notes], lex, context=qtext)
         return Rewrite(
             text,
             sections,
@@ -192,7 +200,15 @@ class Rewriter:
     def _llm(self, answer: str, notes: str, question: Question | None, qtext: str, before: Scorecard) -> Rewrite:
         assert self.model is not None
         prompts = load_prompts(self.rt.settings.prompts_dir)
-        caller = StructuredCaller(self.model, self.rt.settings.structured_output, prompts["repair_json"])
+        settings = self.rt.settings
+        caller = StructuredCaller(
+            self.model,
+            settings.structured_output,
+            prompts["repair_json"],
+            memory=EndpointMemory(settings.home),
+            timeout=settings.llm_timeout,
+            timeout_cap=settings.llm_timeout_cap,
+        )
         delimiter = new_delimiter()
         system, user = prompts["rewrite_star"].render(
             question=qtext,
@@ -200,10 +216,11 @@ class Rewriter:
             notes=neutralise(notes or "(none)", delimiter),
             delimiter=delimiter,
         )
-        reply = caller.call([("system", system), ("user", user)], StarReply).value
+        budget = min(1600, 200 + (len(answer) + len(notes)) // 3)  # about the answer's length again, plus room
+        reply = caller.call([("system", system), ("user", user)], StarReply, max_tokens=budget, check=_star_check).value
         sections = {r: [getattr(reply, r).strip()] if getattr(reply, r).strip() else [MISSING[r]] for r in ROLES}
         text = render(sections)
-        bad = unsupported(text, [answer, notes], self.scorer.lex)
+        bad = unsupported(text, [answer, notes], self.scorer.lex, context=qtext)
         notices = []
         if bad:
             text = repair(text, bad)
@@ -224,11 +241,24 @@ class Rewriter:
 
 
 class StarReply(BaseModel):
+    """All four parts are required: a reply of defaults is not a rewrite."""
+
     model_config = ConfigDict(extra="ignore")
-    situation: str = ""
-    task: str = ""
-    action: str = ""
-    result: str = ""
+    situation: str
+    task: str
+    action: str
+    result: str
+
+
+def _star_check(reply: StarReply) -> str | None:
+    empty = [r for r in ROLES if not getattr(reply, r).strip()]
+    if len(empty) == len(ROLES):
+        return (
+            "every part is empty: write the situation, task, action and result (placeholders where facts are missing)"
+        )
+    if empty:
+        return f"{', '.join(empty)} empty: write it, or a [bracketed placeholder] where the fact is missing"
+    return None
 
 
 def to_json(r: Rewrite) -> str:

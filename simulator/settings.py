@@ -45,8 +45,9 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("MOCKSIM_LLM_API_KEY", "OPENAI_API_KEY")
     )
-    llm_timeout: float = Field(default=60.0, gt=0)
-    llm_retries: int = Field(default=2, ge=0, le=10)
+    llm_timeout: float = Field(default=60.0, gt=0, description="seconds per request until the server's speed is known")
+    llm_timeout_cap: float = Field(default=300.0, gt=0, description="the longest a request may take, however slow")
+    llm_retries: int = Field(default=1, ge=0, le=10, description="a 5xx or dropped connection is retried at most once")
     structured_output: Literal["auto", "json_schema", "json_mode", "tools"] = "auto"
     max_follow_ups: int = Field(default=2, ge=0, le=6)
     llm_prices: dict[str, tuple[float, float]] = Field(
@@ -110,7 +111,10 @@ class Settings(BaseSettings):
             "llm_model": self.llm_model,
             "llm_api_key": (key[:3] + "…" + "*" * 4) if len(key) > 8 else ("****" if key else "(not set)"),
             "llm_timeout": self.llm_timeout,
-            "llm_retries": self.llm_retries,
+            "llm_timeout_cap": self.llm_timeout_cap,
+            "llm_retries": min(self.llm_retries, 1),
+            "structured_output": self.structured_output,
+            "max_follow_ups": self.max_follow_ups,
             "question_index": f"chroma server {self.chroma_host}:{self.chroma_port}"
             if self.chroma_host
             else f"embedded chroma at {self.chroma_path}",

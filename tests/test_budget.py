@@ -16,7 +16,7 @@ def test_history_is_a_summary_plus_the_last_turns_within_the_budget() -> None:
     text = history_text(summary, recent, "gpt-4o-mini")
     assert count_tokens(text, "gpt-4o-mini") <= HISTORY_TOKENS
     assert "Question 29?" in text and "answer 29" in text, "the last exchange is kept verbatim (shortened)"
-    assert "Question 27?" not in text, "older exchanges live only in the running summary"
+    assert "Question 28?" not in text, "older exchanges live only in the running summary"
     assert "- q29: overall 69" in text and "- q0:" not in text, "the summary keeps the latest lines"
     assert history_text([], [], None) == ""
 

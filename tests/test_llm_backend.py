@@ -49,6 +49,7 @@ def backend_for(
         llm_model=model,
         llm_api_key="sk-test-not-real-0000000000",
         llm_timeout=timeout,
+        llm_timeout_cap=timeout,  # the loopback server is fast: no measured speed stretches these short limits
         llm_retries=retries,
         structured_output=mode,
     )  # type: ignore[arg-type]
@@ -69,15 +70,19 @@ def test_one_request_per_turn_typed_levels_and_code_totals(
     reply = judged(rt, c.question, ANSWER, level=3)  # type: ignore[arg-type]
     reply["overall"] = 100  # a total from the model is ignored
     server.enqueue({"json": reply})
-    result = backend_for(rt, server, tmp_path).turn(c)
-    assert len(server.requests) == 1 and result.requests == 1
-    assert server.requests[0]["response_format"]["type"] == "json_schema"
+    backend = backend_for(rt, server, tmp_path)
+    assert backend.prepare().mode == "json_schema" and len(server.probes) == 1
+    result = backend.turn(c)
+    assert len(server.chats) == 1 and result.requests == 1
+    sent = server.chats[0]
+    assert sent["response_format"]["type"] == "json_schema"
+    assert 0 < sent["max_tokens"] <= 2400, "a bounded reply: max_tokens sized to the rubric criteria"
     card = result.scorecard
     assert card.backend == "openai" and card.model == "fake-model"
     assert all(cs.level == 3 for r in card.rubrics.values() for cs in r.criteria.values())
     assert card.overall == 50  # (3 - 1) / 4 * 100, computed in code
     assert result.prompt_tokens > 0 and result.completion_tokens > 0
-    body = json.dumps(server.requests[0])
+    body = json.dumps(sent)
     assert "answer-" in body and "<<answer-" in body  # the answer sits inside randomised delimiters
 
 
@@ -98,12 +103,17 @@ def test_auto_falls_back_to_a_mode_the_endpoint_offers(
     c = ctx(rt)
     server.enqueue({"json": judged(rt, c.question, ANSWER), "reject": reject})  # type: ignore[arg-type]
     backend = backend_for(rt, server, tmp_path)
-    result = backend.turn(c)
+    result = backend.turn(c)  # json_schema was remembered as working, then refused: negotiated again, once
     assert result.fallback is None and result.meta["structured_output"] == mode
     server.enqueue({"json": judged(rt, c.question, ANSWER)})  # type: ignore[arg-type]
     before = len(server.requests)
     backend.turn(c)
     assert len(server.requests) == before + 1, "the working mode is remembered"
+    again = backend_for(rt, server, tmp_path)  # a new session with the same data dir: no probe at all
+    assert again.caller.working_mode == mode
+    server.enqueue({"json": judged(rt, c.question, ANSWER)})  # type: ignore[arg-type]
+    before = len(server.requests)
+    assert again.turn(c).fallback is None and len(server.requests) == before + 1
 
 
 def test_invalid_json_gets_one_repair_retry(minilm_runtime: Runtime, server: FakeOpenAIServer, tmp_path: Path) -> None:
@@ -112,40 +122,55 @@ def test_invalid_json_gets_one_repair_retry(minilm_runtime: Runtime, server: Fak
     server.enqueue(
         {"content": "Sure! Here is my grading: level 4 for everything."}, {"json": judged(rt, c.question, ANSWER)}
     )  # type: ignore[arg-type]
-    result = backend_for(rt, server, tmp_path).turn(c)
+    backend = backend_for(rt, server, tmp_path)
+    backend.prepare()
+    result = backend.turn(c)
     assert result.fallback is None and result.requests == 2 and result.meta["repaired"] is True
 
 
 @pytest.mark.parametrize(
-    ("faults", "kind"),
+    ("faults", "kind", "sent"),
     [
-        ([{"status": 500}, {"status": 503}], "http_503"),
-        ([{"reset": True}, {"reset": True}], "connection"),
-        ([{"truncate": True, "json": {"criteria": []}}, {"truncate": True, "json": {"criteria": []}}], "invalid_json"),
-        ([{"status": 429, "retry_after": 0.05}, {"status": 429, "retry_after": 0.05}], "rate_limit"),
-        ([{"delay": 1.5, "json": {}}, {"delay": 1.5, "json": {}}], "timeout"),
-        ([{"content": ""}, {"content": ""}], "invalid_json"),
+        ([{"status": 500}, {"status": 503}], "http_503", 2),  # a 5xx is retried once
+        ([{"reset": True}, {"reset": True}], "disconnected", 2),
+        (
+            [{"truncate": True, "json": {"criteria": []}}, {"truncate": True, "json": {"criteria": []}}],
+            "invalid_reply",
+            2,
+        ),
+        ([{"status": 429, "retry_after": 0.05}, {"status": 429, "retry_after": 0.05}], "rate_limit", 1),
+        ([{"delay": 1.5, "json": {}}, {"delay": 1.5, "json": {}}], "timeout", 1),  # a timeout is not stacked
+        ([{"content": ""}, {"content": ""}], "empty", 1),
     ],
 )
 def test_faults_fall_back_to_offline_and_say_so(
-    minilm_runtime: Runtime, server: FakeOpenAIServer, tmp_path: Path, faults: list[dict[str, object]], kind: str
+    minilm_runtime: Runtime,
+    server: FakeOpenAIServer,
+    tmp_path: Path,
+    faults: list[dict[str, object]],
+    kind: str,
+    sent: int,
 ) -> None:
     rt = minilm_runtime
     server.enqueue(*faults)
-    result = backend_for(rt, server, tmp_path, timeout=1.0, retries=1).turn(ctx(rt))
-    assert result.fallback is not None
-    assert "backend_fallback" in result.scorecard.flags
+    backend = backend_for(rt, server, tmp_path, timeout=1.0, retries=1)
+    backend.prepare()
+    result = backend.turn(ctx(rt))
+    assert result.fallback == kind and len(server.chats) == sent and result.requests == sent
+    assert "backend_fallback" in result.scorecard.flags and result.scorecard.backend == "offline"
     assert any("scored offline" in n for n in result.scorecard.notices)
+    assert result.notice and "offline" in result.notice, "the reason in words, the first time"
 
 
-def test_429_then_success_is_retried_by_the_client(
-    minilm_runtime: Runtime, server: FakeOpenAIServer, tmp_path: Path
-) -> None:
+def test_a_4xx_is_never_retried(minilm_runtime: Runtime, server: FakeOpenAIServer, tmp_path: Path) -> None:
     rt = minilm_runtime
     c = ctx(rt)
     server.enqueue({"status": 429, "retry_after": 0.05}, {"json": judged(rt, c.question, ANSWER)})  # type: ignore[arg-type]
-    result = backend_for(rt, server, tmp_path).turn(c)
-    assert result.fallback is None and len(server.requests) == 2
+    backend = backend_for(rt, server, tmp_path)
+    first = backend.turn(c)
+    assert first.fallback == "rate_limit" and len(server.chats) == 1
+    second = backend.turn(c)  # not a fault of the endpoint itself: the next turn tries the model again
+    assert second.fallback is None and len(server.chats) == 2
 
 
 def test_streams_the_interviewers_words(minilm_runtime: Runtime, server: FakeOpenAIServer, tmp_path: Path) -> None:
@@ -165,15 +190,20 @@ def test_cut_stream_and_runaway_reply(minilm_runtime: Runtime, server: FakeOpenA
     c = ctx(rt)
     server.enqueue(
         {"cut_stream": True, "json": judged(rt, c.question, ANSWER)},  # type: ignore[arg-type]
-        {"cut_stream": True, "json": judged(rt, c.question, ANSWER)},
+        {"json": judged(rt, c.question, ANSWER)},
     )  # type: ignore[arg-type]
     result = backend_for(rt, server, tmp_path).turn(c, on_text=lambda _: None)
     # the cut stream leaves half a JSON object: the turn completes through the repair request, and says so
-    assert result.fallback is None and result.meta["repaired"] is True and len(server.requests) == 2
-    long_says = "Tell me more about that. " * 400  # ten times longer than any sane reply
+    assert result.fallback is None and result.meta["repaired"] is True and len(server.chats) == 2
+    long_says = "Tell me more about that. " * 60  # far longer than a spoken sentence or two, within the budget
     server.enqueue({"json": judged(rt, c.question, ANSWER, says=long_says, move="follow_up")})  # type: ignore[arg-type]
     result = backend_for(rt, server, tmp_path).turn(c)
     assert result.fallback is None and len(result.says) <= 600
+    runaway = "Tell me more about that. " * 400  # past the reply's token budget: the server stops it
+    server.enqueue({"json": judged(rt, c.question, ANSWER, says=runaway, move="follow_up")})  # type: ignore[arg-type]
+    before = len(server.chats)
+    result = backend_for(rt, server, tmp_path).turn(c)
+    assert result.fallback == "length" and len(server.chats) == before + 1, "cut off, and not sent again"
 
 
 def test_an_obedient_judge_cannot_be_talked_into_full_marks(minilm_runtime: Runtime, tmp_path: Path) -> None:
@@ -259,15 +289,17 @@ def test_a_session_counts_tokens_per_turn_and_estimates_its_cost(
     iv = Interviewer(rt, backend, store, "ana", clock=SimulatedClock())
     sid = iv.start(Plan(rounds=["technical"], questions=3, question_ids=ids))[0]["id"]
     events = [e for a in answers for e in iv.respond(a)]
-    assert len(server.requests) == 3, "one model request per candidate turn"
+    assert len(server.chats) == 3, "one model request per candidate turn"
+    assert len(server.probes) == 1, "plus one tiny probe to find the structured-output mode"
     summary = events[-1]
     assert summary["type"] == "summary"
     usage = summary["usage"]
-    assert usage["model_requests"] == 3 and usage["prompt_tokens"] > 0 and usage["completion_tokens"] > 0
+    assert usage["model_requests"] == 4 and usage["prompt_tokens"] > 0 and usage["completion_tokens"] > 0
+    assert summary["scored_by"] == {"openai": 3}
     price_in, price_out = rt.settings.llm_prices["gpt-4o-mini"]
     expected = round((usage["prompt_tokens"] * price_in + usage["completion_tokens"] * price_out) / 1_000_000, 6)
     assert usage["estimated_cost_usd"] == expected > 0
-    assert "Model use: 3 requests" in render_event(summary), "the terminal wrap-up shows tokens and cost"
+    assert "Model use: 4 requests" in render_event(summary), "the terminal wrap-up shows tokens and cost"
     turns = [t for t in store.get("ana", sid).turns if t.kind == "answer"]
     assert [t.answer for t in turns] == answers
     recorded = [t.usage for t in turns]

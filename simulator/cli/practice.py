@@ -12,7 +12,7 @@ import typer
 
 from simulator.cli.common import TextOrJsonl
 from simulator.errors import InputError
-from simulator.interviewer.backends import get_backend
+from simulator.interviewer.backends import Backend, LLMBackend, OfflineBackend, get_backend
 from simulator.interviewer.budget import describe_usage
 from simulator.interviewer.engine import Event, Interviewer, Plan, SimulatedClock, WallClock
 from simulator.planning import infer_seniority, parse_rounds
@@ -31,7 +31,10 @@ def render_event(e: Event) -> str:
     kind = e["type"]
     if kind == "session":
         verb = "Resumed" if e["resumed"] else "Started"
-        return f"{verb} session {e['id']} ({e['backend']}, {', '.join(e['rounds'])}, {e['minutes']} min)"
+        how = e["backend"]
+        if e.get("structured_output"):
+            how += f": {e.get('model')}, {e['structured_output']}"
+        return f"{verb} session {e['id']} ({how}, {', '.join(e['rounds'])}, {e['minutes']} min)"
     if kind == "question":
         return f"\nQuestion {e['index'] + 1}/{e['of']} [{e['round']}]\n" + textwrap.fill(e["text"], 100)
     if kind in ("follow_up", "clarification", "hint", "notice"):
@@ -48,6 +51,8 @@ def render_event(e: Event) -> str:
         )[:2]
         lines = [f"\n  Score {e['overall']}/100{cov}" + (f"  flags: {', '.join(e['flags'])}" if e["flags"] else "")]
         lines += [f"  - {k} {lvl}/5: {fb}" for lvl, k, fb in weak]
+        if e.get("fallback_notice"):
+            lines.append("  Note: " + textwrap.fill(e["fallback_notice"], 96, subsequent_indent="        "))
         return "\n".join(lines)
     if kind == "summary":
         if not e.get("answered"):
@@ -58,6 +63,9 @@ def render_event(e: Event) -> str:
         out.append(f"  weakest: {e['weakest']['name']} ({e['weakest']['mean_level']}/5)")
         out += ["  drills:"] + [f"   {i + 1}. {d}" for i, d in enumerate(e["drills"])]
         out.append(f"  next time, focus on: {e['next_focus']}")
+        scored = e.get("scored_by") or {}
+        if set(scored) - {"offline"}:
+            out.append("  scored by: " + ", ".join(f"{k} {v}" for k, v in sorted(scored.items())))
         used = describe_usage(e.get("usage"))
         return "\n".join([*out, f"  {used}"] if used else out)
     return json.dumps(e)
@@ -98,6 +106,31 @@ class _StreamPrinter:
         sys.stdout.flush()
 
 
+def startup_check(backend: Backend, interactive: bool) -> tuple[Backend, dict[str, Any] | None]:
+    """Before the first question: find the model's mode. When the endpoint fails, say why and offer to
+    continue offline (asked in a terminal; scripted runs continue offline and say so on stderr)."""
+    if not isinstance(backend, LLMBackend):
+        return backend, None
+    result = backend.prepare()
+    check: dict[str, Any] = {"ok": result.mode is not None, **result.public()}
+    if result.mode is not None:
+        return backend, check
+    kind, detail = backend.disabled or ("unsupported", "")
+    words = backend.explain(kind, detail, session_wide=True).replace(
+        "this session is scored offline from here on.", "mocksim cannot use it."
+    )
+    check["message"] = words
+    typer.echo(f"Start-up check: {words}", err=True)
+    if interactive:
+        answer = typer.prompt("Continue this session offline? [Y/n]", default="y", show_default=False, err=True)
+        if answer.strip().lower() not in ("y", "yes", ""):
+            typer.echo("Nothing was started. Fix the endpoint (mocksim config shows it) and try again.", err=True)
+            raise typer.Exit(1)
+    else:
+        typer.echo("Continuing offline: every answer in this session is scored by the offline engine.", err=True)
+    return OfflineBackend(backend.rt), check
+
+
 def practice(
     round: str | None = typer.Option(None, "--round", help="one round or a comma list (default: all four)"),
     questions: int = typer.Option(4, "--questions", help="how many main questions"),
@@ -121,7 +154,7 @@ def practice(
         raise InputError(f"unknown backend '{backend}'", "use offline or openai")
     turns = split_answers(read_text_file(answers_file, "answers")) if answers_file else None
     clock: Any = SimulatedClock() if turns is not None else WallClock()
-    engine_backend = get_backend(backend, rt)
+    engine_backend, check = startup_check(get_backend(backend, rt), interactive=turns is None and sys.stdin.isatty())
     if resume:
         iv, events = Interviewer.resume(rt, engine_backend, rt.store, rt.settings.profile, resume, clock=clock)
     else:
@@ -137,6 +170,8 @@ def practice(
         )
         iv = Interviewer(rt, engine_backend, rt.store, rt.settings.profile, clock=clock)
         events = iv.start(plan)
+    if check is not None:
+        events[0] = {**events[0], "requested_backend": backend, "startup_check": check}
     _emit(events, fmt)
     if turns is not None:
         for t in turns:
@@ -154,7 +189,8 @@ def practice(
             if text is None:
                 break
             printer = _StreamPrinter()
-            _emit(iv.respond(text, printer if backend != "offline" and fmt is TextOrJsonl.text else None), fmt)
+            live = printer if iv.backend.name != "offline" and fmt is TextOrJsonl.text else None
+            _emit(iv.respond(text, live), fmt)
     except KeyboardInterrupt:
         pass
     if not iv.finished and iv.session is not None:

@@ -1,8 +1,10 @@
 """Interviewer backends, one interface, registered by name: offline (default), openai, fake.
 
 Every backend gets the same TurnContext and returns a TurnResult. LLM backends make exactly one model
-request per candidate turn (two only when a reply must be repaired), run the offline scorer beside the
-model, and fall back to the offline engine for that turn when the model fails.
+request per candidate turn (two only when a reply must be repaired, or a 5xx retried), run the offline scorer
+beside the model, and fall back to the offline engine for that turn when the model fails. A failure of the
+endpoint itself (unreachable, refused key, unknown model, no usable mode, two timeouts in a row) turns the
+model off for the rest of the session. The first time each reason occurs, the turn carries it in words.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from simulator.errors import ConfigError
 from simulator.interviewer.followups import FollowUpChoice, already_asked, choose, covered_target
 from simulator.llm import ChatModel, ModelError, get_chat_model
 from simulator.llm.base import OnText
+from simulator.llm.explain import SESSION_WIDE, describe
 from simulator.llm.judge import judge_turn
+from simulator.llm.negotiate import EndpointMemory, ProbeResult
 from simulator.llm.structured import StructuredCaller
 from simulator.prompts import load_prompts
 from simulator.runtime import Runtime
@@ -51,6 +55,7 @@ class TurnResult:
     prompt_version: str | None = None
     fallback: str | None = None
     meta: dict[str, object] = field(default_factory=dict)
+    notice: str | None = None  # the fallback reason in words, the first time it happens in a session
 
 
 class Backend(Protocol):
@@ -92,14 +97,52 @@ class LLMBackend:
         self.rt = runtime
         self.chat = model
         self.model: str | None = model.model
-        prompts = load_prompts(runtime.settings.prompts_dir)
+        settings = runtime.settings
+        prompts = load_prompts(settings.prompts_dir)
         self.prompt = prompts["judge_turn"]
-        self.caller = StructuredCaller(model, structured_output, prompts["repair_json"])
+        self.caller = StructuredCaller(
+            model,
+            structured_output,
+            prompts["repair_json"],
+            memory=EndpointMemory(settings.home),
+            timeout=settings.llm_timeout,
+            timeout_cap=settings.llm_timeout_cap,
+        )
         self.offline = OfflineBackend(runtime)
+        self.endpoint = str(getattr(model, "endpoint", model.provider))
+        self.disabled: tuple[str, str] | None = None  # (kind, detail): the model is off for this session
+        self._told: set[str] = set()
+        self._timeouts = 0
+        self._seen = model.ledger.snapshot() if hasattr(model, "ledger") else (0, 0, 0, 0)
+        self.startup = (0, 0, 0)  # requests and tokens of the start-up check, counted once by the session
+
+    def prepare(self) -> ProbeResult:
+        """The start-up check: find (or recall) the structured-output mode. A failure turns the model off."""
+        result = self.caller.negotiate()
+        self.startup = self._wire()
+        if result.mode is None:
+            err = result.error
+            kind = err.kind if err is not None else "unsupported"  # any failure of the tiny probe
+            self.disabled = (kind, err.message if err is not None else "")
+            self._told.add(kind)  # the caller reports it before the first question
+        return result
+
+    def explain(self, kind: str, detail: str, session_wide: bool) -> str:
+        return describe(kind, detail, self.endpoint, self.model or "", session_wide)
+
+    def _wire(self) -> tuple[int, int, int]:
+        """HTTP requests and tokens since the last turn (the start-up probe counts with the first turn)."""
+        if not hasattr(self.chat, "ledger"):
+            return 0, 0, 0
+        now = self.chat.ledger.snapshot()
+        before, self._seen = self._seen, now
+        return now[0] - before[0], now[2] - before[2], now[3] - before[3]
 
     def turn(self, ctx: TurnContext, on_text: OnText | None = None) -> TurnResult:
         start = time.perf_counter()
         base = self.offline.turn(ctx)  # runs beside the model; also the fallback
+        if self.disabled is not None:
+            return self._fallback(base, ctx, on_text, start, *self.disabled, session_wide=True)
         try:
             j = judge_turn(
                 self.caller,
@@ -115,25 +158,13 @@ class LLMBackend:
                 on_text,
             )
         except ModelError as exc:
-            card = base.scorecard.model_copy(
-                update={
-                    "flags": [*base.scorecard.flags, "backend_fallback"],
-                    "notices": [*base.scorecard.notices, f"model unavailable ({exc.kind}); scored offline"],
-                }
-            )
-            if on_text is not None:
-                on_text(base.says)
-            return TurnResult(
-                card,
-                base.move,
-                base.follow_up,
-                base.says,
-                requests=1,
-                latency_ms=(time.perf_counter() - start) * 1000,
-                prompt_version=self.prompt.version,
-                fallback=exc.kind,
-                meta={"fallback_reason": exc.message[:300]},
-            )
+            self._timeouts = self._timeouts + 1 if exc.kind == "timeout" else 0
+            wide = exc.kind in SESSION_WIDE or self._timeouts >= 2
+            if wide:
+                self.disabled = (exc.kind, exc.message)
+            return self._fallback(base, ctx, on_text, start, exc.kind, exc.message, session_wide=wide)
+        self._timeouts = 0
+        requests, prompt_in, completion = self._wire()
         if "empty_answer" not in j.scorecard.flags:  # the same calibrated map from levels to overall as offline
             j.scorecard = j.scorecard.model_copy(
                 update={"overall": self.rt.scorer.overall_of(j.scorecard.intent, j.scorecard.rubrics)}
@@ -150,18 +181,55 @@ class LLMBackend:
                 says = base.says
             else:
                 follow = FollowUpChoice(says, target or "model")
-        prompt_tokens = j.prompt_tokens or count_tokens(ctx.answer + ctx.history, self.model)
+        prompt_tokens = prompt_in or j.prompt_tokens or count_tokens(ctx.answer + ctx.history, self.model)
         return TurnResult(
             j.scorecard,
             move,
             follow,
             says or base.says,
             prompt_tokens,
-            j.completion_tokens,
-            j.requests,
+            completion or j.completion_tokens,
+            requests or j.requests,
             (time.perf_counter() - start) * 1000,
             self.prompt.version,
-            meta={"structured_output": j.mode, "repaired": j.repaired},
+            meta={"structured_output": j.mode, "repaired": j.repaired, "backend": self.name},
+        )
+
+    def _fallback(
+        self,
+        base: TurnResult,
+        ctx: TurnContext,
+        on_text: OnText | None,
+        start: float,
+        kind: str,
+        detail: str,
+        session_wide: bool,
+    ) -> TurnResult:
+        requests, prompt_in, completion = self._wire()
+        card = base.scorecard.model_copy(
+            update={
+                "flags": [*base.scorecard.flags, "backend_fallback"],
+                "notices": [*base.scorecard.notices, f"model unavailable ({kind}); scored offline"],
+                "backend": "offline",
+            }
+        )
+        if on_text is not None:
+            on_text(base.says)
+        notice = None if kind in self._told else self.explain(kind, detail, session_wide)
+        self._told.add(kind)
+        return TurnResult(
+            card,
+            base.move,
+            base.follow_up,
+            base.says,
+            prompt_tokens=prompt_in,
+            completion_tokens=completion,
+            requests=requests,
+            latency_ms=(time.perf_counter() - start) * 1000,
+            prompt_version=self.prompt.version,
+            fallback=kind,
+            meta={"fallback_reason": detail[:300], "backend": "offline"},
+            notice=notice,
         )
 
 

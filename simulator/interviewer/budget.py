@@ -7,8 +7,12 @@ from typing import Any
 
 from simulator.tokens import encoding_for
 
-HISTORY_TOKENS = 600
-VERBATIM_TURNS = 2
+# The transcript window sits in the prompt's variable suffix (re-read on every turn), so it holds only what
+# the judge uses: one line per earlier turn and the last exchange, shortened.
+HISTORY_TOKENS = 160
+VERBATIM_TURNS = 1
+SUMMARY_LINES = 5
+ASKED_TOKENS, ANSWER_TOKENS = 25, 35
 
 
 @dataclass
@@ -37,9 +41,10 @@ def history_text(summary_lines: list[str], recent: list[tuple[str, str]], model:
     counter = encoding_for(model)
     parts = []
     for asked, answer in recent[-VERBATIM_TURNS:]:
-        short, _ = counter.truncate(answer, 150)
-        parts.append(f"Q: {asked}\nA: {short}")
-    text = "\n".join([*summary_lines[-12:], *parts])
+        q, _ = counter.truncate(asked, ASKED_TOKENS)
+        short, cut = counter.truncate(answer, ANSWER_TOKENS)
+        parts.append(f"Q: {q}\nA: {short}" + (" …" if cut else ""))
+    text = "\n".join([*summary_lines[-SUMMARY_LINES:], *parts])
     trimmed, _ = counter.truncate(text, HISTORY_TOKENS)
     return trimmed
 
@@ -50,7 +55,10 @@ def describe_usage(usage: dict[str, Any] | None) -> str | None:
         return None
     cost = usage.get("estimated_cost_usd")
     price = f"about ${cost:.4f}" if cost is not None else "no price set for this model (MOCKSIM_LLM_PRICES)"
+    retries = usage.get("model_retries") or 0
+    requests = f"{usage['model_requests']} requests" + (f" ({retries} of them retries)" if retries else "")
+    about = "about " if usage.get("tokens_estimated") else ""
     return (
-        f"Model use: {usage['model_requests']} requests, {usage['prompt_tokens']:,} prompt and "
+        f"Model use: {requests}, {about}{usage['prompt_tokens']:,} prompt and "
         f"{usage['completion_tokens']:,} completion tokens; {price}."
     )

@@ -101,6 +101,7 @@ class Interviewer:
         self.recent: list[tuple[str, str]] = []
         self.final_cards: dict[str, Scorecard] = {}
         self.usage = Usage()
+        self.turn_backends: dict[str, int] = {}  # what actually scored each answer
         self.finished = False
 
     # ----------------------------------------------------------------- start
@@ -155,7 +156,15 @@ class Interviewer:
             )
         )
         self.current = Current(self.questions[0], self.questions[0].prompt)
+        self._count_startup()
         return [self._session_event(False), self._question_event()]
+
+    def _count_startup(self) -> None:
+        """The start-up check's requests (a probe per mode tried) are real requests: the wrap-up counts them."""
+        requests, prompt, completion = getattr(self.backend, "startup", (0, 0, 0))
+        self.usage.requests += requests
+        self.usage.prompt_tokens += prompt
+        self.usage.completion_tokens += completion
 
     # ---------------------------------------------------------------- resume
     @classmethod
@@ -170,6 +179,7 @@ class Interviewer:
                 f"review it with `mocksim sessions show {session_id}` or start a new one",
             )
         bank = rt.bank()
+        self._count_startup()
         self.session = session
         self.questions = [bank.get(q) for q in session.question_ids]
         self.current = Current(self.questions[0], self.questions[0].prompt)
@@ -332,9 +342,13 @@ class Interviewer:
                 "follow_up_target": follow.target if follow else None,
                 "fallback": result.fallback,
                 "latency_ms": round(result.latency_ms, 1),
+                "backend": card.backend,
+                "model_requests": result.requests,
+                **({"fallback_notice": result.notice} if result.notice else {}),
                 **result.meta,
             },
         )
+        self.turn_backends[card.backend] = self.turn_backends.get(card.backend, 0) + 1
         event = {
             "type": "scorecard",
             "question_id": cur.question.id,
@@ -344,6 +358,8 @@ class Interviewer:
             "notices": card.notices,
             "backend": card.backend,
             "fallback": result.fallback,
+            "fallback_reason": result.meta.get("fallback_reason") if result.fallback else None,
+            "fallback_notice": result.notice,
         }
         return [event, *self._apply_move(move, follow.text if follow else None, follow.target if follow else None)]
 
@@ -399,8 +415,17 @@ class Interviewer:
             "median_prompt_tokens_per_turn": per_turn[len(per_turn) // 2] if per_turn else 0,
             "estimated_cost_usd": cost,
             "encoding": encoding_for(self.backend.model).name,
+            **self._wire_usage(),
         }
+        summary["scored_by"] = dict(self.turn_backends)
         return [{"type": "summary", "session_id": self.session.id, **summary}]
+
+    def _wire_usage(self) -> dict[str, Any]:
+        """Retries and whether token counts were estimated, from the model's ledger of HTTP requests."""
+        ledger = getattr(getattr(self.backend, "chat", None), "ledger", None)
+        if ledger is None:
+            return {}
+        return {"model_retries": ledger.retries, "tokens_estimated": ledger.estimated}
 
     # ----------------------------------------------------------------- events
     def _session_event(self, resumed: bool) -> Event:
@@ -410,6 +435,8 @@ class Interviewer:
             "id": self.session.id,
             "resumed": resumed,
             "backend": self.backend.name,
+            "model": self.backend.model,
+            "structured_output": getattr(getattr(self.backend, "caller", None), "working_mode", None),
             "rounds": list(self.session.rounds),
             "minutes": self.session.minutes,
             "questions": [q.id for q in self.questions],

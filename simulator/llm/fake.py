@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from simulator.llm.base import Message, ModelError, OnText, RawReply
+from simulator.llm.base import Ledger, Limits, Message, ModelError, OnText, RawReply
 from simulator.llm.registry import register_provider
 from simulator.settings import Settings
 
@@ -21,6 +21,8 @@ class FakeChatModel:
 
     def __init__(self, replies: Iterable[Scripted] = (), model: str = "fake-model") -> None:
         self.model = model
+        self.endpoint = "fake://scripted"
+        self.ledger = Ledger()
         self.queue: deque[Scripted] = deque(replies)
         self.calls: list[dict[str, Any]] = []
 
@@ -29,9 +31,17 @@ class FakeChatModel:
         return self
 
     def chat(
-        self, messages: Sequence[Message], schema: type[BaseModel], mode: str, on_text: OnText | None = None
+        self,
+        messages: Sequence[Message],
+        schema: type[BaseModel],
+        mode: str,
+        on_text: OnText | None = None,
+        limits: Limits | None = None,
     ) -> RawReply:
-        self.calls.append({"messages": list(messages), "schema": schema.__name__, "mode": mode})
+        if schema.__name__ == "Ping":  # the start-up probe is answered without using up a scripted reply
+            self.ledger.add(10, 3)
+            return RawReply('{"ok": true}', prompt_tokens=10, completion_tokens=3, mode=mode)
+        self.calls.append({"messages": list(messages), "schema": schema.__name__, "mode": mode, "limits": limits})
         if not self.queue:
             raise ModelError("the fake model has no scripted reply left", kind="empty")
         item = self.queue.popleft()
@@ -48,6 +58,7 @@ class FakeChatModel:
         if on_text is not None:
             on_text(text)
         prompt_chars = sum(len(c) for _, c in messages)
+        self.ledger.add(prompt_chars // 4, len(text) // 4)
         return RawReply(text, prompt_tokens=prompt_chars // 4, completion_tokens=len(text) // 4, mode=mode)
 
 

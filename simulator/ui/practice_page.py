@@ -8,6 +8,7 @@ import streamlit as st
 
 from simulator.contracts.question import ROUNDS
 from simulator.errors import MocksimError
+from simulator.interviewer.backends import Backend, LLMBackend, OfflineBackend
 from simulator.interviewer.budget import describe_usage
 from simulator.interviewer.engine import Interviewer, Plan, WallClock
 from simulator.planning import infer_seniority
@@ -20,7 +21,23 @@ from simulator.ui.state import AppState, state
 MAX_JD = 20_000
 
 
+def _startup_offer(s: AppState) -> bool:
+    """The model server failed its start-up check: say why, before any question, and offer offline."""
+    if not s.startup_problem or s.pending_plan is None:
+        return False
+    st.error(f"**The model server cannot be used.** {s.startup_problem}")
+    c1, c2 = st.columns(2)
+    if c1.button("Continue offline", key="startup_offline"):
+        _begin(s, s.pending_plan, OfflineBackend(runtime()))
+    if c2.button("Back to setup", key="startup_back"):
+        s.pending_plan, s.startup_problem = None, None
+        st.rerun()
+    return True
+
+
 def _setup(s: AppState) -> None:
+    if _startup_offer(s):
+        return
     st.subheader("Set up a round")
     unfinished = [x for x in store().list_sessions(s.profile) if x.status == "active"]
     if unfinished:
@@ -91,13 +108,28 @@ def _setup(s: AppState) -> None:
     try:
         with st.spinner("Choosing questions…"):
             bank()
-            iv = Interviewer(
-                runtime(),
-                make_backend(s.backend, s.llm_base_url, s.llm_model, s.llm_api_key),
-                store(),
-                s.profile,
-                clock=WallClock(),
-            )
+            chosen = make_backend(s.backend, s.llm_base_url, s.llm_model, s.llm_api_key)
+        if isinstance(chosen, LLMBackend):
+            with st.spinner("Checking the model server…"):
+                check = chosen.prepare()
+            if check.mode is None:
+                kind, detail = chosen.disabled or ("unsupported", "")
+                s.pending_plan = plan
+                s.startup_problem = chosen.explain(kind, detail, session_wide=True).replace(
+                    "this session is scored offline from here on.", "mocksim cannot use it."
+                )
+                st.rerun()
+        _begin(s, plan, chosen)
+    except MocksimError as err:
+        show_error(err)
+
+
+def _begin(s: AppState, plan: Plan, chosen: Backend) -> None:
+    """Start the round with `chosen`; a start-up problem offered offline instead is cleared here."""
+    s.pending_plan, s.startup_problem = None, None
+    try:
+        with st.spinner("Choosing questions…"):
+            iv = Interviewer(runtime(), chosen, store(), s.profile, clock=WallClock())
             s.events = iv.start(plan)
         s.interviewer, s.focus, s.practise_question = iv, None, None
         st.rerun()
@@ -118,6 +150,8 @@ def _render_event(e: dict[str, Any], last_answer: str | None, i: int) -> None:
             label = {"follow_up": "Follow-up", "clarification": "", "hint": "Hint", "notice": "Note"}[kind]
             st.markdown((f"**{label}:** " if label else "") + md_escape(e["text"]))
     elif kind == "scorecard":
+        if e.get("fallback_notice"):  # the reason in words, once per session
+            st.warning(e["fallback_notice"])
         with (
             st.chat_message("assistant", avatar=":material/analytics:"),
             st.expander(f"Scorecard · {e['overall']}/100"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from simulator.errors import MocksimError
-from simulator.llm.judge import TurnReply
+from simulator.llm.negotiate import EndpointMemory
+from simulator.llm.structured import StructuredCaller
 from simulator.ui.resources import chat_model, runtime
 from simulator.ui.state import state
 
@@ -49,14 +50,16 @@ def render() -> None:
             st.success("Saved for this browser session.")
     if st.button("Test connection", key="set_test"):
         try:
-            with st.spinner("Asking the endpoint for a tiny reply…"):
+            with st.spinner("Asking the endpoint for a tiny reply in each structured-output mode…"):
                 cm = chat_model(base, model, key)
-                cm.chat(
-                    [("system", 'Reply with {"criteria": [], "interviewer_says": "ok"} as JSON.'), ("user", "ping")],
-                    TurnReply,
-                    "json_mode",
-                )
-            st.success(f"The endpoint answered ({cm.model}).")
+                caller = StructuredCaller(cm, rt.settings.structured_output, memory=EndpointMemory(rt.settings.home))
+                result = caller.negotiate(force=True)
+            if result.mode:
+                st.success(f"The endpoint answered ({cm.model}); structured output: **{result.mode}** (remembered).")
+            else:
+                reason = result.error.message if result.error else "no structured-output mode worked"
+                st.error(f"{reason}\n\n**What to do:** check the base URL, model and key, or practise offline.")
+            st.caption(" · ".join(f"{t['mode']}: {t['outcome']}" for t in result.tried))
         except MocksimError as err:
             st.error(f"{err.message}\n\n**What to do:** {err.hint or 'check the base URL, model and key'}")
     st.caption(

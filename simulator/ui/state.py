@@ -26,6 +26,8 @@ class AppState:
     focus: str | None = None
     practise_question: str | None = None
     rewrite_prefill: dict[str, Any] = field(default_factory=dict)
+    pending_plan: Any = None  # a round whose model server failed the start-up check, waiting for "continue offline"
+    startup_problem: str | None = None
 
 
 def signed_in_identity() -> str | None:
