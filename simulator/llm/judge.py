@@ -42,6 +42,7 @@ class TurnReply(BaseModel):
     next_move: Literal["follow_up", "next_question", "wrap_up"] = "next_question"
     follow_up_target: str | None = None
     interviewer_says: str = ""
+    acknowledgement: str = ""
 
 
 def _norm(text: str) -> str:
