@@ -88,6 +88,7 @@ class Current:
     hint_used: bool = False
     target: str | None = None
     kind: str = "probe"  # of the open follow-up: probe | deepening | phase
+    mentioned: set[int] = field(default_factory=set)  # key points said in any words (evidence check)
     deepened: bool = False
     phases: PhaseState | None = None
 
@@ -326,7 +327,8 @@ class Interviewer:
             self._store("skip", text)
             return self._advance()
         # hint: the next key point the answer has not covered yet
-        missing = [i for i in range(len(cur.question.key_points)) if i not in cur.covered]
+        said = cur.covered | cur.mentioned
+        missing = [i for i in range(len(cur.question.key_points)) if i not in said]
         point = cur.question.key_points[missing[0]] if missing else cur.question.key_points[0]
         hint = f"Think about this: {point}"
         cur.hint_used = True
@@ -372,6 +374,8 @@ class Interviewer:
         )
         result = self.backend.turn(ctx, on_text)
         card = result.scorecard
+        if result.evidence is not None:
+            cur.mentioned |= result.evidence.mentioned
         if cur.hint_used and "hint_used" not in card.flags:
             card = card.model_copy(update={"flags": [*card.flags, "hint_used"]})
         assert turn.id is not None
@@ -390,6 +394,7 @@ class Interviewer:
         move = "wrap_up" if self.clock() >= self._minutes() else result.move
         follow = result.follow_up
         evidence = [q for r in card.rubrics.values() for c in r.criteria.values() for q in c.evidence]
+        evidence = [q for q in evidence if q in turn.answer]  # quote this turn's words, not an earlier one's
         ack = result.acknowledgement or self.voice.acknowledge(turn.answer, evidence, self.session_id, turn.index)
         modelled = result.requests > 0 and result.fallback is None and bool(result.says)
         self.model_words = result.says if modelled and move != "follow_up" else None

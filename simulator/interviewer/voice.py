@@ -15,7 +15,7 @@ from simulator.errors import DataFileError
 from simulator.loaders import read_yaml
 
 QUOTE_WORDS = (3, 9)  # a quoted phrase is this many words, so it reads as the candidate's and stays short
-_CLAUSE = re.compile(r"[^.;:!?,\n]+")
+_CLAUSE_END = re.compile(r"[;:!?,\n]|\.(?!\d)")  # a decimal point does not end a clause
 _FILLER = re.compile(r"^(so|and|but|then|well|um|uh|also|i think|basically)\b[\s,]*", re.I)
 
 
@@ -52,14 +52,27 @@ def pick(options: list[str], *seed: object) -> str:
 
 
 def quote_from(answer: str, evidence: list[str]) -> str | None:
-    """A short phrase in the candidate's own words: a clause of the best evidence quote, else of the answer."""
-    for source in [*evidence, answer]:
-        clauses = [_FILLER.sub("", c.strip()) for c in _CLAUSE.findall(source)]
-        for c in sorted(clauses, key=lambda c: -_weight(c)):
-            words = c.split()
-            if len(words) >= QUOTE_WORDS[0]:
-                return " ".join(words[: QUOTE_WORDS[1]]).rstrip(",") + ("…" if len(words) > QUOTE_WORDS[1] else "")
+    """A short phrase in the candidate's own words: the clause that carries the most specifics, taken from
+    the scorer's evidence quotes or from the answer itself."""
+    clauses = [_FILLER.sub("", c.strip()) for source in [*evidence, answer] for c in _CLAUSE_END.split(source)]
+    ranked = sorted(dict.fromkeys(clauses), key=lambda c: -_weight(c))
+    for c in ranked:
+        words = c.split()
+        if len(words) >= QUOTE_WORDS[0]:
+            start = _focus(words)
+            cut = words[start : start + QUOTE_WORDS[1]]
+            return " ".join(cut).rstrip(",") + ("…" if start + QUOTE_WORDS[1] < len(words) else "")
     return None
+
+
+def _focus(words: list[str]) -> int:
+    """Where a long clause's specifics start, so the quote keeps "tracing in Datadog" and not "I started"."""
+    if len(words) <= QUOTE_WORDS[1]:
+        return 0
+    for i, w in enumerate(words):
+        if i and (any(ch.isdigit() for ch in w) or w[:1].isupper()):
+            return max(0, min(i - 2, len(words) - QUOTE_WORDS[1]))
+    return 0
 
 
 def _weight(clause: str) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import streamlit as st
@@ -10,6 +11,7 @@ from simulator.contracts.question import ROUNDS
 from simulator.errors import MocksimError
 from simulator.interviewer.budget import describe_usage
 from simulator.interviewer.engine import Interviewer, Plan, WallClock
+from simulator.interviewer.intents import classify
 from simulator.planning import infer_seniority
 from simulator.ui import voice
 from simulator.ui.components import md_escape, scorecard, show_error
@@ -113,6 +115,13 @@ def _render_event(e: dict[str, Any], last_answer: str | None, i: int) -> None:
     elif kind == "question":
         with st.chat_message("assistant", avatar=":material/record_voice_over:"):
             st.markdown(f"**Question {e['index'] + 1}/{e['of']}** · *{e['round']}*\n\n{e['text']}")
+    elif kind == "action":  # /hint, /skip, /end: what the candidate did, not what they said
+        st.caption(f":material/touch_app: You {e['text']}")
+    elif kind == "interviewer":
+        with st.chat_message("assistant", avatar=":material/record_voice_over:"):
+            st.markdown(md_escape(e["text"]))
+    elif kind == "phase":
+        st.caption(f"Phase {e['index'] + 1} of {e['of']}: **{e['name']}**")
     elif kind in ("follow_up", "clarification", "hint", "notice"):
         with st.chat_message("assistant", avatar=":material/record_voice_over:"):
             label = {"follow_up": "Follow-up", "clarification": "", "hint": "Hint", "notice": "Note"}[kind]
@@ -149,10 +158,23 @@ def _summary(e: dict[str, Any]) -> None:
         st.caption(used)
 
 
+def turn_key(iv: Interviewer, text: str) -> str:
+    """The page's key for one submission: the same text sent again at the same point of the interview (a
+    double submit, a retry, a reload that resubmits) gets the same key, and the store accepts it once."""
+    cur = iv.current
+    where = f"{iv.session_id}|{iv.pos}|{cur.follow_ups if cur else 0}|{len(iv.asked_probes)}|{cur.asked if cur else ''}"
+    return hashlib.sha256(f"{where}|{text}".encode()).hexdigest()[:32]
+
+
 def _send(s: AppState, text: str) -> None:
     iv = s.interviewer
     assert iv is not None
-    s.events.append({"type": "candidate", "text": text})
+    key = turn_key(iv, text)
+    if key in iv.turn_keys:
+        st.toast("That was already sent; it counts once.")
+        return
+    if classify(text).kind != "command":
+        s.events.append({"type": "candidate", "text": text})
     live = st.empty()
     said: list[str] = []
 
@@ -162,7 +184,7 @@ def _send(s: AppState, text: str) -> None:
 
     try:
         with st.spinner("Scoring your answer (the first one also loads the model)…"):
-            s.events += iv.respond(text, on_text if s.backend != "offline" else None)
+            s.events += iv.respond(text, on_text if s.backend != "offline" else None, turn_key=key)
         s.draft = ""
     except MocksimError as err:
         s.draft = text
