@@ -84,6 +84,7 @@ def run_session(rt: Runtime, store: SessionStore, q: Question, opening: str, scr
     text = opening
     first_move: dict[str, Any] | None = None
     first_strong = False
+    first_covered: list[int] = []
     phases: dict[str, Any] = {}
     while not iv.finished and answers < MAX_EXCHANGES:
         events = iv.respond(text)
@@ -93,6 +94,7 @@ def run_session(rt: Runtime, store: SessionStore, q: Question, opening: str, scr
         follow = next((e for e in events if e["type"] == "follow_up"), None)
         if answers == 1:
             first_strong = is_strong(card, iv.data)
+            first_covered = list(card.covered_points)
             first_move = follow
         cards.append(card_event)
         summary = next((e for e in events if e["type"] == "summary"), None)
@@ -109,6 +111,7 @@ def run_session(rt: Runtime, store: SessionStore, q: Question, opening: str, scr
         "answers": answers,
         "first_move": first_move,
         "first_strong": first_strong,
+        "first_covered": first_covered,
         "phases": phases,
     }
 
@@ -138,6 +141,7 @@ def main() -> int:
     strong_n = deepened_n = 0
     design_n = dive_n = 0
     design_exchanges: list[int] = []
+    list_order_would_ask = 0
     examples: list[dict[str, str]] = []
     for q in questions:
         kp_probe = next(f for f in q.follow_ups if f.key_point is not None)
@@ -145,6 +149,7 @@ def main() -> int:
         opening = script.closest(q.key_points[kp_probe.key_point or 0] + " " + kp_probe.text, 2)
         run = run_session(rt, store, q, opening, script)
         texts: list[str] = []
+        list_order_would_ask += kp_probe.key_point not in run["first_covered"]
         for item in run["asked"]:
             if item["kind"] == "phase":
                 continue
@@ -176,6 +181,9 @@ def main() -> int:
         "design_deep_dive": round(dive_n / design_n, 3) if design_n else None,
         "design_exchanges_mean": round(float(np.mean(design_exchanges)), 2) if design_exchanges else None,
         "redundant_examples": examples[:5],
+        # openings whose answered key point the scorer's strict coverage misses: a list-order interviewer that
+        # trusts covered_points alone (main before issue 14) would have asked the answered probe this often
+        "list_order_would_ask_answered_probe": list_order_would_ask,
         "targets": TARGETS,
         "seconds": round(time.perf_counter() - t0, 1),
     }

@@ -369,7 +369,7 @@ class Interviewer:
             list(self.asked_probes),
             set(cur.covered),
             cur.deepened,
-            cur.phases,
+            cur.phases if self.max_follow_ups > 0 else None,  # no follow-ups at all: no phase walk either
             self.clock(),
         )
         result = self.backend.turn(ctx, on_text)

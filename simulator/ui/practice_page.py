@@ -159,11 +159,16 @@ def _summary(e: dict[str, Any]) -> None:
 
 
 def turn_key(iv: Interviewer, text: str) -> str:
-    """The page's key for one submission: the same text sent again at the same point of the interview (a
-    double submit, a retry, a reload that resubmits) gets the same key, and the store accepts it once."""
+    """The page's key for one submission, accepted once by the store. An answer's key is its words within the
+    session, so a double submit, a retry or a reload that resubmits it never makes a second turn, even when
+    the first one has already moved the interview on. A command's key is its place in the interview, so
+    /hint on the next question still works but a double click on Hint counts once."""
     cur = iv.current
-    where = f"{iv.session_id}|{iv.pos}|{cur.follow_ups if cur else 0}|{len(iv.asked_probes)}|{cur.asked if cur else ''}"
-    return hashlib.sha256(f"{where}|{text}".encode()).hexdigest()[:32]
+    if classify(text).kind == "command":
+        where = f"{iv.pos}|{cur.follow_ups if cur else 0}|{len(iv.asked_probes)}|{text.strip().lower()}"
+    else:
+        where = " ".join(text.split())
+    return hashlib.sha256(f"{iv.session_id}|{where}".encode()).hexdigest()[:32]
 
 
 def _send(s: AppState, text: str) -> None:
