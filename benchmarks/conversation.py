@@ -181,8 +181,8 @@ def main() -> int:
         "design_deep_dive": round(dive_n / design_n, 3) if design_n else None,
         "design_exchanges_mean": round(float(np.mean(design_exchanges)), 2) if design_exchanges else None,
         "redundant_examples": examples[:5],
-        # openings whose answered key point the scorer's strict coverage misses: a list-order interviewer that
-        # trusts covered_points alone (main before issue 14) would have asked the answered probe this often
+        # openings whose answered key point the scorer's strict coverage misses: there, a list-order interviewer
+        # trusting covered_points alone (main before issue 14) still had the answered probe on its list
         "list_order_would_ask_answered_probe": list_order_would_ask,
         "targets": TARGETS,
         "seconds": round(time.perf_counter() - t0, 1),

@@ -13,6 +13,7 @@ from simulator.cli import main
 from simulator.cli.practice import render_event
 from simulator.interviewer.backends import OfflineBackend, TurnContext
 from simulator.interviewer.engine import Interviewer, Plan, SimulatedClock
+from simulator.interviewer.events import NEW_EVENT
 from simulator.interviewer.followups import is_strong
 from simulator.interviewer.plan_data import load_interviewer_data
 from simulator.interviewer.voice import quote_from
@@ -147,6 +148,9 @@ def test_a_design_round_walks_its_phases(fake_runtime: Runtime, store: SessionSt
     assert all("phases_reached" in c for c in cards)
     follow = [e for e in events if e["type"] == "follow_up"]
     assert {"text", "target", "question_id", "kind", "phase"} <= set(follow[0])
+    for e in events:  # the new events are typed; the dicts on the wire are their dumps
+        if e["type"] in ("action", "interviewer", "phase"):
+            assert NEW_EVENT.validate_python(e).model_dump(exclude_none=True) == e
     rendered = "\n".join(render_event(e) for e in events)
     assert "phases reached:" in rendered and "phases of sd-url-shortener" in rendered
 

@@ -14,6 +14,7 @@ from simulator.errors import InputError
 from simulator.interviewer.backends import Backend, TurnContext
 from simulator.interviewer.budget import Usage, history_text
 from simulator.interviewer.clarify import answer_clarification
+from simulator.interviewer.events import ActionEvent, InterviewerEvent, PhaseEvent, wire
 from simulator.interviewer.intents import classify
 from simulator.interviewer.phases import PhaseState
 from simulator.interviewer.plan_data import load_interviewer_data
@@ -270,7 +271,7 @@ class Interviewer:
         intent = classify(text)
         if intent.kind == "command":
             name = intent.command or ""
-            action = {"type": "action", "command": name, "text": ACTIONS.get(name, name)}
+            action = wire(ActionEvent(command=name, text=ACTIONS.get(name, name)))
             if name == "repeat" and turn_key is not None:
                 self.turn_keys.add(turn_key)
             try:
@@ -426,7 +427,7 @@ class Interviewer:
         }
         if cur.phases is not None:
             event["phases_reached"] = cur.phases.names()
-        said = {"type": "interviewer", "kind": "acknowledgement", "text": ack, "question_id": cur.question.id}
+        said = wire(InterviewerEvent(kind="acknowledgement", text=ack, question_id=cur.question.id))
         moved = self._apply_move(
             move,
             follow.text if follow else None,
@@ -487,7 +488,7 @@ class Interviewer:
             return []
         words, self.model_words = self.model_words, None
         text = words or self.voice.transition(self.session_id, self.pos)
-        return [{"type": "interviewer", "kind": "transition", "text": text}, self._question_event()]
+        return [wire(InterviewerEvent(kind="transition", text=text)), self._question_event()]
 
     def _finish_quietly(self) -> list[Event]:
         self.finished = True
@@ -516,7 +517,7 @@ class Interviewer:
         words, self.model_words = self.model_words, None
         closing = words or self.voice.closing(self.session.id)
         return [
-            {"type": "interviewer", "kind": "closing", "text": closing},
+            wire(InterviewerEvent(kind="closing", text=closing)),
             {"type": "summary", "session_id": self.session.id, **summary},
         ]
 
@@ -566,16 +567,17 @@ class Interviewer:
         st = cur.phases
         assert st is not None
         p = st.phases[st.current]
-        return {
-            "type": "phase",
-            "question_id": cur.question.id,
-            "phase": p.id,
-            "name": p.name,
-            "index": st.current,
-            "of": len(st.phases),
-            "reached": st.names(),
-            "text": self.voice.phase(p.name, self.session_id, cur.question.id, p.id),
-        }
+        return wire(
+            PhaseEvent(
+                question_id=cur.question.id,
+                phase=p.id,
+                name=p.name,
+                index=st.current,
+                of=len(st.phases),
+                reached=st.names(),
+                text=self.voice.phase(p.name, self.session_id, cur.question.id, p.id),
+            )
+        )
 
 
 EventSink = Callable[[Event], None]
