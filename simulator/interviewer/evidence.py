@@ -61,7 +61,7 @@ class EvidenceCheck:
             if scores[i].score >= self.t.key_point_mentioned:
                 ev.mentioned.add(i)
         for f, s in zip(probes, scores[n:], strict=True):
-            if s.score >= self.t.key_point_mentioned and f.key_point is not None:
+            if s.score >= self.t.probe_mentioned and f.key_point is not None:
                 ev.mentioned.add(f.key_point)
         for f in question.follow_ups:
             if ev.holds(f"key_point:{f.key_point}" if f.key_point is not None else f.criterion):

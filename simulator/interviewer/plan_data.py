@@ -45,6 +45,7 @@ class DeepeningFile(Strict):
 
 class EvidenceFile(Strict):
     key_point_mentioned: float = Field(ge=0, le=1)
+    probe_mentioned: float = Field(ge=0, le=1)
     criterion_level: int = Field(ge=1, le=5)
     strong_overall: int = Field(ge=0, le=100)
     strong_coverage: float = Field(ge=0, le=1)
