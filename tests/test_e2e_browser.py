@@ -32,7 +32,7 @@ FLAGS = [
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("CI must run the browser test: Debian's chromium is not installed")
@@ -41,7 +41,12 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "MOCKSIM_HOME": str(home)}
     env.pop("MOCKSIM_EMBEDDER", None)  # the real default: MiniLM, embedded Chroma, SQLite
     with streamlit_app(env, home / "streamlit.log") as url:
-        yield url
+        yield url, home
+
+
+@pytest.fixture(scope="module")
+def app_url(app: tuple[str, Path]) -> str:
+    return app[0]
 
 
 def test_two_question_offline_round_then_review(app_url: str) -> None:
@@ -92,3 +97,41 @@ def test_two_question_offline_round_then_review(app_url: str) -> None:
         page.screenshot(path=str(ARTIFACTS / "question-bank.png"))
         browser.close()
     assert (ARTIFACTS / "practice-scorecard.png").stat().st_size > 10_000
+
+
+def test_a_double_submit_is_one_turn_and_commands_show_as_actions(app: tuple[str, Path]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    from simulator.store import SessionStore
+
+    url, home = app
+    answer = "I would put the session cache in Redis with a ten minute TTL, because logins spike at 9 am."
+    expect.set_options(timeout=180_000)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1800})
+        page.set_default_timeout(180_000)
+        page.goto(url)
+        expect(page.get_by_text("Set up a round")).to_be_visible()
+        questions = page.get_by_label("Questions")
+        questions.fill("2")
+        questions.press("Tab")
+        page.get_by_role("button", name="Start the interview").click()
+        expect(page.get_by_text("Question 1/2")).to_be_visible()
+        page.get_by_role("button", name="Hint", exact=True).click()
+        expect(page.get_by_text("You asked for a hint")).to_be_visible()
+        chat = page.get_by_test_id("stChatInputTextArea")
+        for _ in range(2):  # the impatient double submit
+            chat.fill(answer)
+            chat.press("Enter")
+        expect(page.get_by_text("Scorecard ·").first).to_be_visible()
+        page.wait_for_timeout(3000)  # let a second run, if any, finish
+        expect(page.get_by_text("Scorecard ·")).to_have_count(1)
+        page.screenshot(path=str(ARTIFACTS / "practice-actions.png"), full_page=True)
+        browser.close()
+    store = SessionStore(f"sqlite:///{home / 'mocksim.db'}")
+    latest = store.list_sessions("local")[0]
+    turns = store.get("local", latest.id).turns
+    assert [t.answer for t in turns if t.kind == "answer"] == [answer], "one answer, one turn"
+    assert turns[0].kind == "hint"
+    store.close()

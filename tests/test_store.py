@@ -258,3 +258,68 @@ def test_connection_errors_never_show_the_password() -> None:
         SessionStore(f"postgresql://app:{secret}@127.0.0.1:9/mocksim?connect_timeout=2", secrets=[secret])
     assert secret not in str(err.value) and secret not in (err.value.hint or "")
     assert "app:****@127.0.0.1:9" in str(err.value)
+
+
+def test_a_turn_key_is_accepted_once_even_when_racing(store: SessionStore) -> None:
+    """One answer, one turn: a double submit, a retry or a reload that resubmits carries the same key."""
+    s = new_session(store)
+    t = Turn(index=0, asked="Q?", answer="I added an index.", turn_key="submit-1")
+    first, created = store.add_turn_once("ana", s.id, t)
+    again, created_again = store.add_turn_once("ana", s.id, t)
+    assert created and not created_again and again.id == first.id and again.answer == "I added an index."
+    store.attach_scorecard("ana", first.id or 0, card())
+    assert store.add_turn_once("ana", s.id, t)[0].scorecard is not None, "the stored turn comes back whole"
+    other = new_session(store)
+    assert store.add_turn_once("ana", other.id, t)[1], "keys are per session"
+    results: list[bool] = []
+    lock = threading.Lock()
+
+    def submit() -> None:
+        _, made = store.add_turn_once("ana", s.id, t.model_copy(update={"turn_key": "race"}))
+        with lock:
+            results.append(made)
+
+    threads = [threading.Thread(target=submit) for _ in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert results.count(True) == 1
+    turns = store.get("ana", s.id).turns
+    assert [x.turn_key for x in turns] == ["submit-1", "race"]
+    plain = [store.add_turn("ana", s.id, Turn(index=0, asked="Q?", answer="again")) for _ in range(2)]
+    assert plain[0].id != plain[1].id, "turns without a key are never merged"
+
+
+def test_the_turn_key_migration_upgrades_an_old_database(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "CREATE TABLE schema_migrations (name VARCHAR(100) PRIMARY KEY, applied_at DATETIME NOT NULL);"
+        "CREATE TABLE sessions (id VARCHAR(40) PRIMARY KEY, owner VARCHAR(200) NOT NULL, plan TEXT NOT NULL,"
+        " backend VARCHAR(40) NOT NULL, model VARCHAR(200), status VARCHAR(20) NOT NULL,"
+        " created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL);"
+        "CREATE TABLE turns (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id VARCHAR(40) NOT NULL,"
+        " idx INTEGER NOT NULL,"
+        " question_id VARCHAR(100), kind VARCHAR(20) NOT NULL, asked TEXT NOT NULL, answer TEXT NOT NULL, reply TEXT,"
+        " asked_at DATETIME, submitted_at DATETIME NOT NULL, meta TEXT NOT NULL,"
+        " CONSTRAINT uq_turn_position UNIQUE (session_id, idx));"
+        "INSERT INTO schema_migrations VALUES ('m001_initial', '2026-01-01'), ('m002_criterion_scores', '2026-01-01'),"
+        " ('m003_turn_lookup_index', '2026-01-01');"
+        "INSERT INTO sessions VALUES ('old1', 'ana', '{\"rounds\": [\"technical\"]}', 'offline', NULL, 'active',"
+        " '2026-01-01', '2026-01-01');"
+        "INSERT INTO turns (session_id, idx, kind, asked, answer, submitted_at, meta)"
+        " VALUES ('old1', 0, 'answer', 'Q?', 'an old answer', '2026-01-01', '{}');"
+    )
+    conn.execute(
+        "CREATE TABLE scorecards (id INTEGER PRIMARY KEY, turn_id INTEGER, card TEXT, overall INTEGER,"
+        " backend TEXT, model TEXT, prompt_version TEXT, prompt_tokens INTEGER, completion_tokens INTEGER,"
+        " latency_ms REAL, flags TEXT, created_at DATETIME)"
+    )
+    conn.commit()
+    conn.close()
+    store = SessionStore(f"sqlite:///{path}")
+    old = store.get("ana", "old1")
+    assert old.turns[0].answer == "an old answer" and old.turns[0].turn_key is None
+    t = Turn(index=0, asked="Q?", answer="new", turn_key="k")
+    assert store.add_turn_once("ana", "old1", t)[1] and not store.add_turn_once("ana", "old1", t)[1]

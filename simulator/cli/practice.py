@@ -37,6 +37,12 @@ def render_event(e: Event) -> str:
         return f"{verb} session {e['id']} ({how}, {', '.join(e['rounds'])}, {e['minutes']} min)"
     if kind == "question":
         return f"\nQuestion {e['index'] + 1}/{e['of']} [{e['round']}]\n" + textwrap.fill(e["text"], 100)
+    if kind == "action":
+        return f"\n({e['text']})"
+    if kind == "interviewer":
+        return f"\nInterviewer: {e['text']}"
+    if kind == "phase":
+        return f"\n[{e['name']}: phase {e['index'] + 1} of {e['of']}]"
     if kind in ("follow_up", "clarification", "hint", "notice"):
         label = {"follow_up": "Follow-up", "clarification": "Interviewer", "hint": "Hint", "notice": "Note"}[kind]
         return f"\n{label}: {e['text']}"
@@ -53,6 +59,8 @@ def render_event(e: Event) -> str:
         lines += [f"  - {k} {lvl}/5: {fb}" for lvl, k, fb in weak]
         if e.get("fallback_notice"):
             lines.append("  Note: " + textwrap.fill(e["fallback_notice"], 96, subsequent_indent="        "))
+        if e.get("phases_reached") is not None:
+            lines.append(f"  phases reached: {', '.join(e['phases_reached']) or 'none yet'}")
         return "\n".join(lines)
     if kind == "summary":
         if not e.get("answered"):
@@ -66,6 +74,8 @@ def render_event(e: Event) -> str:
         scored = e.get("scored_by") or {}
         if set(scored) - {"offline"}:
             out.append("  scored by: " + ", ".join(f"{k} {v}" for k, v in sorted(scored.items())))
+        for qid, ph in (e.get("phases") or {}).items():
+            out.append(f"  phases of {qid}: reached {', '.join(ph['reached']) or 'none'} of {len(ph['of'])}")
         used = describe_usage(e.get("usage"))
         return "\n".join([*out, f"  {used}"] if used else out)
     return json.dumps(e)

@@ -34,7 +34,8 @@ def render_transcript(s: Session) -> str:
     ]
     for t in s.turns:
         out.append(f"[{t.index + 1}] Interviewer: {t.asked}")
-        out.append(f"    You ({t.kind}): {t.answer or '(empty)'}")
+        action = exporters.action_of(t)
+        out.append(f"    (you {action})" if action else f"    You ({t.kind}): {t.answer or '(empty)'}")
         if t.reply:
             out.append(f"    Interviewer: {t.reply}")
         if t.scorecard:

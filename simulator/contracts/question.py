@@ -72,6 +72,12 @@ class Question(Strict):
     prompt: str = Field(min_length=15, max_length=1200)
     key_points: list[str] = Field(min_length=4, max_length=8)
     follow_ups: list[FollowUp] = Field(min_length=3, max_length=6)
+    deepening: list[str] = Field(
+        default_factory=list,
+        max_length=4,
+        description="probes for a strong answer: a limit, a counterfactual, scale or what to do differently "
+        "(the rubrics' generic ones in rubrics/phases/deepening.yaml are the fallback)",
+    )
     pitfalls: list[str] = Field(min_length=1)
     rubrics: list[str] = Field(min_length=1)
     reference_answer: str = Field(min_length=40)
@@ -83,6 +89,9 @@ class Question(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Question:
+        short = [d for d in self.deepening if len(d) < 8]
+        if short:
+            raise ValueError(f"deepening probes must be full questions (8 characters or more): {short}")
         unknown = [r for r in self.rubrics if r not in RUBRIC_IDS]
         if unknown:
             raise ValueError(f"unknown rubric ids {unknown}; known: {list(RUBRIC_IDS)}")

@@ -38,6 +38,11 @@ class Turn(Strict):
     asked_at: datetime | None = None
     submitted_at: datetime = Field(default_factory=_now)
     meta: dict[str, Any] = Field(default_factory=dict, description="timings, hints used, follow-up target, fallbacks")
+    turn_key: str | None = Field(
+        default=None,
+        max_length=64,
+        description="made by the client for one submission; the store accepts a key once per session",
+    )
     scorecard: Scorecard | None = None
     usage: TurnUsage | None = Field(default=None, description="set by the store beside the scorecard")
 

@@ -16,7 +16,10 @@ from typing import Literal, Protocol
 
 from simulator.contracts import Question, Scorecard
 from simulator.errors import ConfigError
-from simulator.interviewer.followups import FollowUpChoice, already_asked, choose, covered_target
+from simulator.interviewer.evidence import AnswerEvidence, EvidenceCheck
+from simulator.interviewer.followups import FollowUpChoice, Situation, already_asked, covered_target, plan_next
+from simulator.interviewer.phases import PhaseState
+from simulator.interviewer.plan_data import InterviewerData, load_interviewer_data
 from simulator.llm import ChatModel, ModelError, get_chat_model
 from simulator.llm.base import OnText
 from simulator.llm.explain import SESSION_WIDE, describe
@@ -40,6 +43,9 @@ class TurnContext:
     follow_ups_left: int
     asked_probes: list[str]
     covered_so_far: set[int]
+    deepened: bool = False  # this question has had its deepening probe
+    phases: PhaseState | None = None  # phased rounds (design, coding): where the walk stands
+    now: float = 0.0  # clock minutes
 
 
 @dataclass
@@ -56,6 +62,8 @@ class TurnResult:
     fallback: str | None = None
     meta: dict[str, object] = field(default_factory=dict)
     notice: str | None = None  # the fallback reason in words, the first time it happens in a session
+    acknowledgement: str = ""  # LLM mode: the model's short acknowledgement quoting the candidate
+    evidence: AnswerEvidence | None = None
 
 
 class Backend(Protocol):
@@ -71,22 +79,46 @@ class OfflineBackend:
 
     def __init__(self, runtime: Runtime) -> None:
         self.rt = runtime
+        self.data: InterviewerData = load_interviewer_data(runtime.settings.rubrics_dir)
+        self._check: EvidenceCheck | None = None
+
+    @property
+    def check(self) -> EvidenceCheck:
+        if self._check is None:
+            self._check = EvidenceCheck(self.rt.scorer, self.data.evidence)
+        return self._check
 
     def offline_card(self, ctx: TurnContext) -> Scorecard:
         if ctx.question is not None:
             return self.rt.scorer.score(ctx.answer, question=ctx.question)
         return self.rt.scorer.score(ctx.answer, question_text=ctx.question_text)
 
+    def situation(self, ctx: TurnContext, evidence: AnswerEvidence) -> Situation:
+        return Situation(
+            ctx.question,
+            list(ctx.asked_probes),
+            evidence,
+            ctx.follow_ups_left,
+            ctx.deepened,
+            ctx.phases,
+            ctx.now,
+        )
+
     def turn(self, ctx: TurnContext, on_text: OnText | None = None) -> TurnResult:
         start = time.perf_counter()
         card = self.offline_card(ctx)
-        covered = ctx.covered_so_far | set(card.covered_points)
-        pick = choose(card, ctx.question, self.rt.rubrics, ctx.asked_probes, covered, ctx.follow_ups_left)
+        evidence = self.check.read(ctx.question, ctx.answer, card, ctx.covered_so_far)
+        pick = plan_next(card, self.situation(ctx, evidence), self.rt.rubrics, self.data)
         says = pick.text if pick else "Thanks, let's move on."
         if on_text is not None:
             on_text(says)
         return TurnResult(
-            card, "follow_up" if pick else "next_question", pick, says, latency_ms=(time.perf_counter() - start) * 1000
+            card,
+            "follow_up" if pick else "next_question",
+            pick,
+            says,
+            latency_ms=(time.perf_counter() - start) * 1000,
+            evidence=evidence,
         )
 
 
@@ -172,15 +204,23 @@ class LLMBackend:
         move: Move = j.reply.next_move
         follow: FollowUpChoice | None = None
         says = j.reply.interviewer_says.strip()[:MAX_SAYS]
-        if move == "follow_up":
-            target = j.reply.follow_up_target
+        structural = base.follow_up is not None and base.follow_up.kind != "probe"
+        if structural:  # a deepening probe or a phase step: the round's shape is the code's to keep
+            follow, move, says = base.follow_up, "follow_up", base.says
+        elif move == "follow_up":
+            evidence = base.evidence or AnswerEvidence()
+            target = self.offline.check.target_of(ctx.question, says, j.reply.follow_up_target)
             covered = ctx.covered_so_far | set(j.scorecard.covered_points) | set(j.reply.covered_key_points)
-            stale = already_asked(says, ctx.asked_probes) or covered_target(target, covered)
+            stale = (
+                already_asked(says, ctx.asked_probes) or covered_target(target, covered) or evidence.holds(target, says)
+            )
             if ctx.follow_ups_left <= 0 or not says or stale:
                 follow, move = base.follow_up, base.move  # the code-side rules win
                 says = base.says
             else:
                 follow = FollowUpChoice(says, target or "model")
+        elif base.follow_up is not None and ctx.phases is not None:
+            follow, move, says = base.follow_up, "follow_up", base.says  # a phased round keeps walking
         prompt_tokens = prompt_in or j.prompt_tokens or count_tokens(ctx.answer + ctx.history, self.model)
         return TurnResult(
             j.scorecard,
@@ -193,6 +233,8 @@ class LLMBackend:
             (time.perf_counter() - start) * 1000,
             self.prompt.version,
             meta={"structured_output": j.mode, "repaired": j.repaired, "backend": self.name},
+            acknowledgement=j.reply.acknowledgement.strip()[:MAX_SAYS],
+            evidence=base.evidence,
         )
 
     def _fallback(
@@ -230,6 +272,7 @@ class LLMBackend:
             fallback=kind,
             meta={"fallback_reason": detail[:300], "backend": "offline"},
             notice=notice,
+            evidence=base.evidence,
         )
 
 

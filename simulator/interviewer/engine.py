@@ -14,14 +14,25 @@ from simulator.errors import InputError
 from simulator.interviewer.backends import Backend, TurnContext
 from simulator.interviewer.budget import Usage, history_text
 from simulator.interviewer.clarify import answer_clarification
+from simulator.interviewer.events import ActionEvent, InterviewerEvent, PhaseEvent, wire
 from simulator.interviewer.intents import classify
-from simulator.interviewer.wrapup import summarise
+from simulator.interviewer.phases import PhaseState
+from simulator.interviewer.plan_data import load_interviewer_data
+from simulator.interviewer.voice import Voice, load_voice
+from simulator.interviewer.wrapup import phases_summary, summarise
 from simulator.llm.base import OnText
 from simulator.runtime import Runtime
 from simulator.store import SessionStore
 from simulator.tokens import encoding_for
 
 Event = dict[str, Any]
+ACTIONS = {
+    "hint": "asked for a hint",
+    "skip": "skipped the question",
+    "repeat": "asked to hear it again",
+    "end": "ended the session",
+}
+DUPLICATE = "That submission was already received, so it was not stored or scored twice."
 MAX_ANSWER_CHARS = 40_000
 WORDS_PER_MINUTE = 130
 
@@ -77,6 +88,16 @@ class Current:
     covered: set[int] = field(default_factory=set)
     hint_used: bool = False
     target: str | None = None
+    kind: str = "probe"  # of the open follow-up: probe | deepening | phase
+    mentioned: set[int] = field(default_factory=set)  # key points said in any words (evidence check)
+    deepened: bool = False
+    phases: PhaseState | None = None
+
+
+class Duplicate(Exception):
+    def __init__(self, turn: Turn) -> None:
+        super().__init__(f"turn {turn.index} already stored")
+        self.turn = turn
 
 
 class Interviewer:
@@ -103,6 +124,11 @@ class Interviewer:
         self.usage = Usage()
         self.turn_backends: dict[str, int] = {}  # what actually scored each answer
         self.finished = False
+        self.data = load_interviewer_data(rt.settings.rubrics_dir)
+        self.voice = Voice(load_voice(rt.settings.prompts_dir))
+        self.turn_keys: set[str] = set()
+        self.phase_log: dict[str, PhaseState] = {}
+        self.model_words: str | None = None  # LLM mode: the model's transition or closing line for this turn
 
     # ----------------------------------------------------------------- start
     def _pick(self, bank: QuestionBank, plan: Plan) -> list[Question]:
@@ -155,7 +181,7 @@ class Interviewer:
                 focus=plan.focus,
             )
         )
-        self.current = Current(self.questions[0], self.questions[0].prompt)
+        self.current = self._new_current(0)
         self._count_startup()
         return [self._session_event(False), self._question_event()]
 
@@ -165,6 +191,17 @@ class Interviewer:
         self.usage.requests += requests
         self.usage.prompt_tokens += prompt
         self.usage.completion_tokens += completion
+
+    def _new_current(self, pos: int) -> Current:
+        q = self.questions[pos]
+        cur = Current(q, q.prompt)
+        phases = self.data.round_phases(q.round)
+        if phases:
+            now = self.clock()
+            per_question = self._minutes() / max(1, len(self.questions))
+            cur.phases = PhaseState(phases, per_question, started=now, entered_at=now)
+            self.phase_log[q.id] = cur.phases
+        return cur
 
     # ---------------------------------------------------------------- resume
     @classmethod
@@ -182,7 +219,7 @@ class Interviewer:
         self._count_startup()
         self.session = session
         self.questions = [bank.get(q) for q in session.question_ids]
-        self.current = Current(self.questions[0], self.questions[0].prompt)
+        self.current = self._new_current(0)
         events: list[Event] = [self._session_event(True)]
         for t in session.turns:
             events += self._replay(t)
@@ -202,7 +239,9 @@ class Interviewer:
         pos = t.meta.get("q_pos")
         if isinstance(pos, int) and pos != self.pos and 0 <= pos < len(self.questions):
             self.pos = pos
-            self.current = cur = Current(self.questions[pos], self.questions[pos].prompt)
+            self.current = cur = self._new_current(pos)
+        if t.turn_key:
+            self.turn_keys.add(t.turn_key)
         if t.kind == "hint":
             cur.hint_used = True
         if t.kind == "skip":
@@ -219,10 +258,17 @@ class Interviewer:
             t.meta.get("follow_up"),
             t.meta.get("follow_up_target"),
             emit=False,
+            kind=str(t.meta.get("follow_up_kind") or "probe"),
+            phase=t.meta.get("follow_up_phase"),
         )
 
     # --------------------------------------------------------------- respond
-    def respond(self, text: str, on_text: OnText | None = None) -> list[Event]:
+    def respond(self, text: str, on_text: OnText | None = None, turn_key: str | None = None) -> list[Event]:
+        """One candidate turn. `turn_key`, made by the client for one submission, makes a resubmission of the
+        same turn (a double click, a retry, a reload) a no-op: the store accepts each key once."""
+        if turn_key is not None and turn_key in self.turn_keys:
+            return [{"type": "notice", "text": DUPLICATE, "duplicate": True}]
+        self.turn_key = turn_key
         if self.finished:
             return [{"type": "notice", "text": "This session is over. Start a new one to keep practising."}]
         if not text.strip():
@@ -234,10 +280,20 @@ class Interviewer:
             ]
         intent = classify(text)
         if intent.kind == "command":
-            return self._command(intent.command or "", text)
-        if intent.kind == "clarification":
-            return self._clarify(text)
-        return self._answer(text, on_text)
+            name = intent.command or ""
+            action = wire(ActionEvent(command=name, text=ACTIONS.get(name, name)))
+            if name == "repeat" and turn_key is not None:
+                self.turn_keys.add(turn_key)
+            try:
+                return [action, *self._command(name, text)]
+            except Duplicate:
+                return [{"type": "notice", "text": DUPLICATE, "duplicate": True}]
+        try:
+            if intent.kind == "clarification":
+                return self._clarify(text)
+            return self._answer(text, on_text)
+        except Duplicate:
+            return [{"type": "notice", "text": DUPLICATE, "duplicate": True}]
 
     def _require(self) -> Current:
         if self.current is None or self.session is None:
@@ -245,10 +301,13 @@ class Interviewer:
         return self.current
 
     def _store(self, kind: str, text: str, reply: str | None = None, meta: dict[str, Any] | None = None) -> Turn:
+        """Store the turn once: a key the store already holds raises Duplicate (nothing else happens)."""
         cur = self._require()
         assert self.session is not None
         full = {"q_pos": self.pos, "follow_up_no": cur.follow_ups, **(meta or {})}
-        return self.store.add_turn(
+        key = getattr(self, "turn_key", None)
+        self.turn_key = None
+        turn, created = self.store.add_turn_once(
             self.owner,
             self.session.id,
             Turn(
@@ -259,8 +318,14 @@ class Interviewer:
                 answer=text,
                 reply=reply,
                 meta=full,
+                turn_key=key,
             ),
         )
+        if key is not None:
+            self.turn_keys.add(key)
+        if not created:
+            raise Duplicate(turn)
+        return turn
 
     def _command(self, name: str, text: str) -> list[Event]:
         cur = self._require()
@@ -273,7 +338,8 @@ class Interviewer:
             self._store("skip", text)
             return self._advance()
         # hint: the next key point the answer has not covered yet
-        missing = [i for i in range(len(cur.question.key_points)) if i not in cur.covered]
+        said = cur.covered | cur.mentioned
+        missing = [i for i in range(len(cur.question.key_points)) if i not in said]
         point = cur.question.key_points[missing[0]] if missing else cur.question.key_points[0]
         hint = f"Think about this: {point}"
         cur.hint_used = True
@@ -313,9 +379,14 @@ class Interviewer:
             self.max_follow_ups - cur.follow_ups,
             list(self.asked_probes),
             set(cur.covered),
+            cur.deepened,
+            cur.phases if self.max_follow_ups > 0 else None,  # no follow-ups at all: no phase walk either
+            self.clock(),
         )
         result = self.backend.turn(ctx, on_text)
         card = result.scorecard
+        if result.evidence is not None:
+            cur.mentioned |= result.evidence.mentioned
         if cur.hint_used and "hint_used" not in card.flags:
             card = card.model_copy(update={"flags": [*card.flags, "hint_used"]})
         assert turn.id is not None
@@ -333,6 +404,11 @@ class Interviewer:
         self._absorb(card, turn.asked, turn.answer)
         move = "wrap_up" if self.clock() >= self._minutes() else result.move
         follow = result.follow_up
+        evidence = [q for r in card.rubrics.values() for c in r.criteria.values() for q in c.evidence]
+        evidence = [q for q in evidence if q in turn.answer]  # quote this turn's words, not an earlier one's
+        ack = result.acknowledgement or self.voice.acknowledge(turn.answer, evidence, self.session_id, turn.index)
+        modelled = result.requests > 0 and result.fallback is None and bool(result.says)
+        self.model_words = result.says if modelled and move != "follow_up" else None
         self.store.update_turn_meta(
             self.owner,
             turn.id,
@@ -340,6 +416,10 @@ class Interviewer:
                 "move": move,
                 "follow_up": follow.text if follow else None,
                 "follow_up_target": follow.target if follow else None,
+                "follow_up_kind": follow.kind if follow else None,
+                "follow_up_phase": follow.phase if follow else None,
+                "phases_reached": list(cur.phases.reached) if cur.phases else None,
+                "acknowledgement": ack,
                 "fallback": result.fallback,
                 "latency_ms": round(result.latency_ms, 1),
                 "backend": card.backend,
@@ -361,11 +441,23 @@ class Interviewer:
             "fallback_reason": result.meta.get("fallback_reason") if result.fallback else None,
             "fallback_notice": result.notice,
         }
-        return [event, *self._apply_move(move, follow.text if follow else None, follow.target if follow else None)]
+        if cur.phases is not None:
+            event["phases_reached"] = cur.phases.names()
+        said = wire(InterviewerEvent(kind="acknowledgement", text=ack, question_id=cur.question.id))
+        moved = self._apply_move(
+            move,
+            follow.text if follow else None,
+            follow.target if follow else None,
+            kind=follow.kind if follow else "probe",
+            phase=follow.phase if follow else None,
+        )
+        return [event, said, *moved]
 
     def _absorb(self, card: Scorecard, asked: str, answer: str) -> None:
         cur = self._require()
         cur.covered |= set(card.covered_points)
+        if cur.phases is not None:
+            cur.phases.absorb(card, self.data.evidence.criterion_level)
         self.final_cards[cur.question.id] = card
         weakest = min(
             ((c.level, f"{r}.{k}") for r, rs in card.rubrics.items() for k, c in rs.criteria.items()), default=(0, "-")
@@ -373,25 +465,46 @@ class Interviewer:
         self.summary_lines.append(f"- {cur.question.id}: overall {card.overall}, weakest {weakest}")
         self.recent.append((asked, answer))
 
-    def _apply_move(self, move: str, follow_text: Any, target: Any, emit: bool = True) -> list[Event]:
+    def _apply_move(
+        self,
+        move: str,
+        follow_text: Any,
+        target: Any,
+        emit: bool = True,
+        kind: str = "probe",
+        phase: Any = None,
+    ) -> list[Event]:
         cur = self._require()
         if move == "wrap_up":
             return self.wrap_up() if emit else self._finish_quietly()
         if move == "follow_up" and isinstance(follow_text, str) and follow_text:
-            cur.follow_ups += 1
+            out: list[Event] = []
+            if kind != "phase":
+                cur.follow_ups += 1
+            if kind == "deepening":
+                cur.deepened = True
+            if isinstance(phase, str) and cur.phases is not None and phase in cur.phases.ids():
+                entering = phase not in cur.phases.steered and cur.phases.ids()[cur.phases.current] != phase
+                if kind != "probe" and entering:
+                    cur.phases.enter(phase, self.clock())
+                    out.append(self._phase_event())
             cur.asked = follow_text
             cur.target = str(target) if target else None
+            cur.kind = kind
             self.asked_probes.append(follow_text)
-            return [self._follow_up_event()] if emit else []
+            return [*out, self._follow_up_event()] if emit else []
         return self._advance(emit)
 
     def _advance(self, emit: bool = True) -> list[Event]:
         self.pos += 1
         if self.pos >= len(self.questions):
             return self.wrap_up() if emit else self._finish_quietly()
-        q = self.questions[self.pos]
-        self.current = Current(q, q.prompt)
-        return [self._question_event()] if emit else []
+        self.current = self._new_current(self.pos)
+        if not emit:
+            return []
+        words, self.model_words = self.model_words, None
+        text = words or self.voice.transition(self.session_id, self.pos)
+        return [wire(InterviewerEvent(kind="transition", text=text)), self._question_event()]
 
     def _finish_quietly(self) -> list[Event]:
         self.finished = True
@@ -406,6 +519,7 @@ class Interviewer:
         self.finished = True
         self.store.set_status(self.owner, self.session.id, "finished")
         summary = summarise(self.final_cards, {q.id: q for q in self.questions}, self.rt.rubrics)
+        summary["phases"] = phases_summary(self.phase_log, {q.id: q.round for q in self.questions})
         cost = self.usage.cost(self.rt.settings.llm_prices, self.backend.model)
         per_turn = sorted(p for p, _ in self.usage.per_turn)
         summary["usage"] = {
@@ -418,7 +532,16 @@ class Interviewer:
             **self._wire_usage(),
         }
         summary["scored_by"] = dict(self.turn_backends)
-        return [{"type": "summary", "session_id": self.session.id, **summary}]
+        words, self.model_words = self.model_words, None
+        closing = words or self.voice.closing(self.session.id)
+        return [
+            wire(InterviewerEvent(kind="closing", text=closing)),
+            {"type": "summary", "session_id": self.session.id, **summary},
+        ]
+
+    @property
+    def session_id(self) -> str:
+        return self.session.id if self.session else ""
 
     def _wire_usage(self) -> dict[str, Any]:
         """Retries and whether token counts were estimated, from the model's ledger of HTTP requests."""
@@ -456,7 +579,32 @@ class Interviewer:
 
     def _follow_up_event(self) -> Event:
         cur = self._require()
-        return {"type": "follow_up", "text": cur.asked, "target": cur.target, "question_id": cur.question.id}
+        phase = cur.phases.phases[cur.phases.current].id if cur.phases else None
+        return {
+            "type": "follow_up",
+            "text": cur.asked,
+            "target": cur.target,
+            "question_id": cur.question.id,
+            "kind": cur.kind,
+            "phase": phase,
+        }
+
+    def _phase_event(self) -> Event:
+        cur = self._require()
+        st = cur.phases
+        assert st is not None
+        p = st.phases[st.current]
+        return wire(
+            PhaseEvent(
+                question_id=cur.question.id,
+                phase=p.id,
+                name=p.name,
+                index=st.current,
+                of=len(st.phases),
+                reached=st.names(),
+                text=self.voice.phase(p.name, self.session_id, cur.question.id, p.id),
+            )
+        )
 
 
 EventSink = Callable[[Event], None]

@@ -75,3 +75,16 @@ def _short(prompt: str, words: int = 10) -> str:
     """The opening words of a question, so a drill names it in words and not only by id."""
     parts = prompt.split()
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
+def phases_summary(log: dict[str, Any], rounds: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Per phased question: which phases the conversation reached, of which."""
+    out: dict[str, dict[str, Any]] = {}
+    for qid, st in log.items():
+        out[qid] = {
+            "round": rounds.get(qid),
+            "reached": st.names(),
+            "of": [p.name for p in st.phases],
+            "missed": [p.name for p in st.phases if p.id not in st.reached],
+        }
+    return out

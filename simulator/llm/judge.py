@@ -60,6 +60,7 @@ class TurnReply(BaseModel):
     next_move: NextMove
     follow_up_target: str | None = None
     interviewer_says: str
+    acknowledgement: str = ""
 
     @model_validator(mode="before")
     @classmethod
@@ -86,6 +87,7 @@ def wire_schema(expected: list[tuple[str, str]]) -> type[BaseModel]:
         next_move=(NextMove, ...),
         follow_up_target=(str | None, None),
         interviewer_says=(str, Field(max_length=400)),
+        acknowledgement=(str, Field(default="", max_length=200)),
     )
 
 

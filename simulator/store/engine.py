@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from simulator.errors import MocksimError
 from simulator.settings import _mask_url
@@ -63,6 +63,8 @@ def translated(url: str) -> Iterator[None]:
     path = sqlite_path(normalise_url(url))
     try:
         yield
+    except IntegrityError:
+        raise  # a taken position or turn key: the store retries or answers with the stored turn
     except OperationalError as exc:
         text = str(exc.orig).lower() if exc.orig else str(exc).lower()
         if "locked" in text or "busy" in text:

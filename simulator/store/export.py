@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from simulator.contracts import Scorecard, Session, Turn
 from simulator.errors import InputError
+from simulator.interviewer.intents import classify
 
 FORMAT_TAG = "mocksim-session"
 VERSION = 1
@@ -57,6 +58,23 @@ def _card_md(card: Scorecard) -> list[str]:
     return out
 
 
+ACTION_TEXT = {
+    "hint": "asked for a hint",
+    "skip": "skipped the question",
+    "repeat": "asked to hear the question again",
+    "end": "ended the session",
+}
+
+
+def action_of(t: Turn) -> str | None:
+    """A command turn (/hint, /skip, /end …) is an action, not the candidate's words: how to show it."""
+    if t.kind not in ("hint", "skip", "command"):
+        return None
+    word = t.answer.strip().lstrip("/").lower()
+    name = classify(t.answer).command or {"hint": "hint", "skip": "skip"}.get(t.kind) or word
+    return ACTION_TEXT.get(name, f"used the command {word}")
+
+
 def _label(t: Turn) -> str:
     return {
         "answer": "Answer",
@@ -80,7 +98,11 @@ def to_markdown(session: Session) -> str:
         out += [f"## {t.index + 1}. {t.asked}", ""]
         if t.question_id:
             out += [f"*question {t.question_id}*", ""]
-        out += [f"**{_label(t)}:**", "", t.answer or "*(empty)*", ""]
+        action = action_of(t)
+        if action:
+            out += [f"*Action: the candidate {action}.*", ""]
+        else:
+            out += [f"**{_label(t)}:**", "", t.answer or "*(empty)*", ""]
         if t.reply:
             out += [f"**Interviewer:** {t.reply}", ""]
         if t.scorecard:
@@ -108,7 +130,11 @@ def to_html(session: Session) -> str:
     ]
     for t in session.turns:
         parts.append(f"<h2>{t.index + 1}. {e(t.asked)}</h2>")
-        parts.append(f"<p><strong>{e(_label(t))}:</strong></p><div class='answer'>{e(t.answer)}</div>")
+        action = action_of(t)
+        if action:
+            parts.append(f"<p class='action'><em>Action: the candidate {e(action)}.</em></p>")
+        else:
+            parts.append(f"<p><strong>{e(_label(t))}:</strong></p><div class='answer'>{e(t.answer)}</div>")
         if t.reply:
             parts.append(f"<p><strong>Interviewer:</strong> {e(t.reply)}</p>")
         if t.scorecard:

@@ -34,6 +34,14 @@ def m003_turn_lookup_index(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_turns_question ON turns (question_id)"))
 
 
+@migration
+def m004_turn_key(conn: Connection) -> None:
+    """One answer, one turn: a client-made key per submission, accepted once per session."""
+    if "turn_key" not in {c["name"] for c in inspect(conn).get_columns("turns")}:
+        conn.execute(text("ALTER TABLE turns ADD COLUMN turn_key VARCHAR(64)"))
+    conn.execute(text("CREATE UNIQUE INDEX IF NOT EXISTS uq_turns_key ON turns (session_id, turn_key)"))
+
+
 def apply(conn: Connection) -> list[str]:
     """Apply every migration not yet recorded, in order. Returns the names applied now."""
     schema.schema_migrations.create(conn, checkfirst=True)

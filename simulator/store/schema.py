@@ -40,6 +40,7 @@ turns = Table(
     Column("asked_at", DateTime(timezone=True)),
     Column("submitted_at", DateTime(timezone=True), nullable=False),
     Column("meta", Text, nullable=False),  # JSON: timings, hints used, follow-up target, fallbacks
+    Column("turn_key", String(64)),  # made by the client per submission; unique per session (m004)
     UniqueConstraint("session_id", "idx", name="uq_turn_position"),
 )
 

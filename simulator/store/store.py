@@ -176,6 +176,7 @@ class SessionStore:
                     asked_at=_utc(t.asked_at),
                     submitted_at=_utc(t.submitted_at) or _now(),
                     meta=json.loads(t.meta or "{}"),
+                    turn_key=t.turn_key,
                     scorecard=cards.get(t.id),
                     usage=usage.get(t.id),
                 )
@@ -186,6 +187,12 @@ class SessionStore:
     # ------------------------------------------------------------------- turns
     def add_turn(self, owner: str, session_id: str, turn: Turn) -> Turn:
         """Write-ahead: the answer is committed here, before anything scores it. Returns it with id and index."""
+        return self.add_turn_once(owner, session_id, turn)[0]
+
+    def add_turn_once(self, owner: str, session_id: str, turn: Turn) -> tuple[Turn, bool]:
+        """Like add_turn, but a turn whose `turn_key` this session already holds is not stored again:
+        returns (the turn as stored, True when it was stored now). A double submit, a retry or a reload that
+        resubmits carries the same key, so it never makes a second turn."""
         values = {
             "session_id": session_id,
             "question_id": turn.question_id,
@@ -196,11 +203,19 @@ class SessionStore:
             "asked_at": _utc(turn.asked_at),
             "submitted_at": _utc(turn.submitted_at) or _now(),
             "meta": json.dumps(self.redact.deep(turn.meta)),
+            "turn_key": turn.turn_key,
         }
         for _attempt in range(20):
             try:
                 with translated(self.url), self.engine.begin() as conn:
                     self._owned(conn, owner, session_id)
+                    if turn.turn_key is not None:
+                        row = conn.execute(
+                            select(T.c.id).where(T.c.session_id == session_id, T.c.turn_key == turn.turn_key)
+                        ).first()
+                        if row is not None:
+                            existing = self._turn(conn, int(row.id))
+                            return existing, False
                     nxt = conn.execute(
                         select(func.coalesce(func.max(T.c.idx) + 1, 0)).where(T.c.session_id == session_id)
                     ).scalar_one()
@@ -209,10 +224,28 @@ class SessionStore:
                     assert key is not None
                     new_id = key[0]
                     conn.execute(update(S).where(S.c.id == session_id).values(updated_at=_now()))
-                return turn.model_copy(update={"id": int(new_id), "index": int(nxt)})
+                return turn.model_copy(update={"id": int(new_id), "index": int(nxt)}), True
             except IntegrityError:
-                continue  # another writer took this position; take the next one
+                continue  # another writer took this position or this key; look again
         raise NotFoundError(f"could not store a turn in session '{session_id}'", "try again")
+
+    def _turn(self, conn: Any, turn_id: int) -> Turn:
+        t = conn.execute(select(T).where(T.c.id == turn_id)).one()
+        card = conn.execute(select(C.c.card).where(C.c.turn_id == turn_id).order_by(C.c.id.desc())).first()
+        return Turn(
+            id=t.id,
+            index=t.idx,
+            question_id=t.question_id,
+            asked=t.asked,
+            kind=t.kind,
+            answer=t.answer,
+            reply=t.reply,
+            asked_at=_utc(t.asked_at),
+            submitted_at=_utc(t.submitted_at) or _now(),
+            meta=json.loads(t.meta or "{}"),
+            turn_key=t.turn_key,
+            scorecard=None if card is None else Scorecard.model_validate_json(card.card),
+        )
 
     def update_turn_meta(self, owner: str, turn_id: int, extra: dict[str, Any]) -> None:
         with translated(self.url), self.engine.begin() as conn:

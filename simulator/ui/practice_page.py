@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import streamlit as st
@@ -11,6 +12,7 @@ from simulator.errors import MocksimError
 from simulator.interviewer.backends import Backend, LLMBackend, OfflineBackend
 from simulator.interviewer.budget import describe_usage
 from simulator.interviewer.engine import Interviewer, Plan, WallClock
+from simulator.interviewer.intents import classify
 from simulator.planning import infer_seniority
 from simulator.ui import voice
 from simulator.ui.components import md_escape, scorecard, show_error
@@ -145,6 +147,13 @@ def _render_event(e: dict[str, Any], last_answer: str | None, i: int) -> None:
     elif kind == "question":
         with st.chat_message("assistant", avatar=":material/record_voice_over:"):
             st.markdown(f"**Question {e['index'] + 1}/{e['of']}** · *{e['round']}*\n\n{e['text']}")
+    elif kind == "action":  # /hint, /skip, /end: what the candidate did, not what they said
+        st.caption(f":material/touch_app: You {e['text']}")
+    elif kind == "interviewer":
+        with st.chat_message("assistant", avatar=":material/record_voice_over:"):
+            st.markdown(md_escape(e["text"]))
+    elif kind == "phase":
+        st.caption(f"Phase {e['index'] + 1} of {e['of']}: **{e['name']}**")
     elif kind in ("follow_up", "clarification", "hint", "notice"):
         with st.chat_message("assistant", avatar=":material/record_voice_over:"):
             label = {"follow_up": "Follow-up", "clarification": "", "hint": "Hint", "notice": "Note"}[kind]
@@ -183,10 +192,28 @@ def _summary(e: dict[str, Any]) -> None:
         st.caption(used)
 
 
+def turn_key(iv: Interviewer, text: str) -> str:
+    """The page's key for one submission, accepted once by the store. An answer's key is its words within the
+    session, so a double submit, a retry or a reload that resubmits it never makes a second turn, even when
+    the first one has already moved the interview on. A command's key is its place in the interview, so
+    /hint on the next question still works but a double click on Hint counts once."""
+    cur = iv.current
+    if classify(text).kind == "command":
+        where = f"{iv.pos}|{cur.follow_ups if cur else 0}|{len(iv.asked_probes)}|{text.strip().lower()}"
+    else:
+        where = " ".join(text.split())
+    return hashlib.sha256(f"{iv.session_id}|{where}".encode()).hexdigest()[:32]
+
+
 def _send(s: AppState, text: str) -> None:
     iv = s.interviewer
     assert iv is not None
-    s.events.append({"type": "candidate", "text": text})
+    key = turn_key(iv, text)
+    if key in iv.turn_keys:
+        st.toast("That was already sent; it counts once.")
+        return
+    if classify(text).kind != "command":
+        s.events.append({"type": "candidate", "text": text})
     live = st.empty()
     said: list[str] = []
 
@@ -196,7 +223,7 @@ def _send(s: AppState, text: str) -> None:
 
     try:
         with st.spinner("Scoring your answer (the first one also loads the model)…"):
-            s.events += iv.respond(text, on_text if s.backend != "offline" else None)
+            s.events += iv.respond(text, on_text if s.backend != "offline" else None, turn_key=key)
         s.draft = ""
     except MocksimError as err:
         s.draft = text

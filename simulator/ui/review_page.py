@@ -47,8 +47,12 @@ def render() -> None:
     for t in session.turns:
         with st.chat_message("assistant", avatar=":material/record_voice_over:"):
             st.markdown(md_escape(t.asked))
-        with st.chat_message("user"):
-            st.markdown(md_escape(t.answer) if t.answer else "*(empty)*")
+        action = exporters.action_of(t)
+        with st.chat_message("user", avatar=":material/touch_app:" if action else None):
+            if action:
+                st.caption(f"Action: you {action}")
+            else:
+                st.markdown(md_escape(t.answer) if t.answer else "*(empty)*")
             if t.reply:
                 st.caption(f"Interviewer: {t.reply}")
         if t.scorecard is not None:
