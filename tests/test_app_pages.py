@@ -31,7 +31,7 @@ def test_practice_round_in_the_browser(tmp_path: Path) -> None:
     at.multiselect(key="setup_rounds").set_value(["technical"])
     at.number_input(key="setup_questions").set_value(2)
     button(at, "Start the interview").click().run()
-    assert not at.exception and any("Question 1/2" in m.markdown[0].value for m in at.chat_message if m.markdown)
+    assert not at.exception and any("Question 1 of 2" in m.markdown[0].value for m in at.chat_message if m.markdown)
     assert any("Voice answers need" in c.value for c in at.caption)
     at.chat_input(key="answer_box").set_value("   ").run()
     assert any("empty" in w.value for w in at.warning)

@@ -59,7 +59,7 @@ def test_two_question_offline_round_then_review(app_url: str) -> None:
         questions.fill("2")
         questions.press("Tab")
         page.get_by_role("button", name="Start the interview").click()
-        expect(page.get_by_text("Question 1/2")).to_be_visible()
+        expect(page.get_by_text("Question 1 of 2")).to_be_visible()
         # the clock ticks on its own, with no input from the candidate
         expect(page.get_by_text(re.compile(r"Time: (?:0:0[2-9]|0:[1-5]\d|[1-9]\d*:\d\d) of 45 min"))).to_be_visible()
         chat = page.get_by_test_id("stChatInputTextArea")
@@ -73,7 +73,7 @@ def test_two_question_offline_round_then_review(app_url: str) -> None:
         expect(page.get_by_text("Your answer, with the quoted evidence marked").first).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "practice-scorecard.png"), full_page=True)
         page.get_by_role("button", name="Skip", exact=True).click()
-        expect(page.get_by_text("Question 2/2")).to_be_visible()
+        expect(page.get_by_text("Question 2 of 2")).to_be_visible()
         chat = page.get_by_test_id("stChatInputTextArea")
         chat.fill("I would keep one relational database and add a Redis cache in front of the hot reads first.")
         chat.press("Enter")
