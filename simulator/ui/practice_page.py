@@ -15,9 +15,12 @@ from simulator.planning import infer_seniority
 from simulator.store.figures import plural
 from simulator.ui import voice
 from simulator.ui.components import answer_markdown, md_escape, scorecard, show_error, summary_view
+from simulator.ui.connection import selection_problem
 from simulator.ui.mermaid import to_dot
+from simulator.ui.names import criterion_name, question_title
 from simulator.ui.resources import bank, make_backend, runtime, store
 from simulator.ui.resume import keep_drafts, open_session, remember, sync_with_url
+from simulator.ui.settings_page import offer_offline
 from simulator.ui.state import AppState, state
 from simulator.ui.transcript import session_events
 
@@ -46,6 +49,16 @@ def _offer_unfinished(s: AppState) -> None:
 def _setup(s: AppState) -> None:
     _offer_unfinished(s)
     st.subheader("Set up a round")
+    st.session_state.setdefault("setup_backend", s.backend)
+    chosen_backend = st.radio(
+        "Interviewer",
+        ["offline", "openai"],
+        horizontal=True,
+        key="setup_backend",
+        help="openai uses the endpoint, model and key from the Settings page",
+    )
+    if chosen_backend == "openai":
+        offer_offline(selection_problem(s.llm_base_url, s.llm_api_key), "setup")
     with st.form("setup"):
         rounds = st.multiselect("Rounds", list(ROUNDS), default=["behavioral", "technical"], key="setup_rounds")
         c1, c2, c3 = st.columns(3)
@@ -53,19 +66,11 @@ def _setup(s: AppState) -> None:
         minutes = c2.number_input("Minutes", 5, 240, 45, key="setup_minutes")
         seniority = c3.selectbox("Seniority", ["auto", "junior", "mid", "senior", "staff"], key="setup_seniority")
         jd = st.text_area("Job description (optional, pasted)", key="setup_jd", height=120)
-        chosen_backend = st.radio(
-            "Interviewer",
-            ["offline", "openai"],
-            index=["offline", "openai"].index(s.backend),
-            horizontal=True,
-            key="setup_backend",
-            help="openai uses the endpoint, model and key from the Settings page",
-        )
-        st.caption(
-            "The endpoint, model and key for openai are set on the Settings page"
-            + (f" · focus: **{s.focus}**" if s.focus else "")
-            + (f" · question: **{s.practise_question}**" if s.practise_question else "")
-        )
+        if s.focus or s.practise_question:
+            st.caption(
+                (f"Focus: **{criterion_name(s.focus)}**" if s.focus else "")
+                + (f" · question: **{question_title(s.practise_question)}**" if s.practise_question else "")
+            )
         go = st.form_submit_button("Start the interview")
     if not go:
         return
