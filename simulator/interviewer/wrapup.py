@@ -78,8 +78,8 @@ def summarise(
 
 
 def _own_quotes(card: Scorecard, rid: str, cid: str) -> list[str]:
-    """A criterion's evidence without the quotes other criteria of the same answer also cite, so "Strongest:
-    Failure modes" is never backed by a sentence that earned another criterion its level."""
+    """A criterion's own evidence, the quotes no other criterion of the same answer cites first, so "Strongest:
+    Failure modes" leads with a sentence that earned that criterion its level, never another criterion's."""
     others = {
         q.strip().lower()
         for r2, r in card.rubrics.items()
@@ -87,8 +87,8 @@ def _own_quotes(card: Scorecard, rid: str, cid: str) -> list[str]:
         if (r2, c2) != (rid, cid)
         for q in c.evidence
     }
-    own = card.rubrics[rid].criteria[cid].evidence
-    return [q for q in own if q.strip() and q.strip().lower() not in others]
+    own = [q for q in card.rubrics[rid].criteria[cid].evidence if q.strip()]
+    return sorted(own, key=lambda q: q.strip().lower() in others)
 
 
 def _short(prompt: str, words: int = 10) -> str:
