@@ -67,3 +67,24 @@ def test_answer_html_keeps_code_and_never_runs_candidate_html() -> None:
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "&gt;=" in page and "<pre" in page and "style=" in page, "highlighted with inline colours"
     assert 'href="javascript:' not in page, "a script link stays text"
+
+
+def test_html_and_markdown_exports_name_criteria_mark_evidence_and_include_the_wrap_up() -> None:
+    from simulator.runtime import get_runtime
+    from simulator.store.export import to_html, to_markdown
+
+    rt = get_runtime()
+    q = rt.question_map["tq-ops-exactly-once-payments"]
+    card = _card(55, {"quantified": ["cut p95 to 300 ms"], "named_specifics": ["PostgreSQL"]})
+    card = card.model_copy(update={"question_id": q.id})
+    answer = "On PostgreSQL I cut p95 to 300 ms.\n\n```sql\nSELECT 1 WHERE 2 >= 1;\n```"
+    session = _session(
+        [Turn(index=0, question_id=q.id, asked=q.prompt, answer=answer, meta={"q_pos": 0}, scorecard=card)]
+    ).model_copy(update={"question_ids": [q.id], "status": "finished"})
+    page = to_html(session, rt.rubrics, rt.question_map)
+    assert "Named specifics" in page and "specificity.named_specifics" not in page, "names, not ids"
+    assert "class='ev " in page and "ev-legend" in page and ":has(.ev-crit" in page, "marks per criterion, hover"
+    assert "<h2>Wrap-up</h2>" in page and "1 main question · 1 answer scored · mean 55/100" in page
+    assert "&gt;=" in page and "<pre" in page
+    md = to_markdown(session, rt.rubrics, rt.question_map)
+    assert "```sql\nSELECT 1 WHERE 2 >= 1;\n```" in md and "## Wrap-up" in md and "Question 1 of 1" in md
