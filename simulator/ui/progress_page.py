@@ -37,11 +37,16 @@ def _trends(rows: pd.DataFrame) -> alt.Chart:
 def _profile(latest: pd.DataFrame) -> alt.Chart:
     return (
         alt.Chart(latest)
-        .mark_bar()
+        .mark_bar(color="#4c78a8")
         .encode(
-            y=alt.Y("dimension:N", sort="-x", title=None),
-            x=alt.X("level:Q", scale=alt.Scale(domain=[1, 5]), axis=LEVEL_AXIS, title="mean level (1–5)"),
-            color=alt.Color("dimension:N", legend=None),
+            y=alt.Y(
+                "dimension:N",
+                sort=alt.EncodingSortField(field="level", order="descending"),
+                title=None,
+                axis=alt.Axis(labelLimit=240),
+            ),
+            x=alt.X("level:Q", scale=alt.Scale(domain=[1, 5], zero=False), axis=LEVEL_AXIS, title="mean level (1–5)"),
+            x2=alt.datum(1),  # bars start at level 1, the bottom of the scale
             tooltip=["dimension", alt.Tooltip("level:Q", format=".1f")],
         )
         .properties(height=40 * len(latest) + 40)
