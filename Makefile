@@ -51,7 +51,7 @@ pytest: setup-dev
 
 # Refresh the README's screenshots (artifacts/*.png): the browser tests take them only when asked.
 screenshots: setup-dev
-	MOCKSIM_SCREENSHOTS=1 bash scripts/test-services.sh $(BIN)/pytest tests/test_e2e_browser.py
+	MOCKSIM_SCREENSHOTS=1 $(BIN)/pytest tests/test_e2e_browser.py
 
 bench: setup-dev
 	for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done
