@@ -7,13 +7,18 @@ HASH := $(shell sha1sum pyproject.toml | cut -c1-12)
 STAMP := $(VENV)/.installed-$(HASH)
 DEV_STAMP := $(VENV)/.installed-dev-$(HASH)
 PORT ?= 8501
+# Private by default: the app listens on loopback only. A shared deployment opts in with an address
+# (e.g. MOCKSIM_SERVER_ADDRESS=0.0.0.0) and must configure sign-in (st.login): see docs/DEPLOY.md.
+ADDRESS ?= $(or $(MOCKSIM_SERVER_ADDRESS),127.0.0.1)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup setup-dev index lint pytest bench check-llm clean
+.PHONY: run serve test setup setup-dev index lint pytest screenshots bench check-llm clean
 
-run: setup index
-	$(BIN)/streamlit run streamlit_app.py --server.headless true --server.port $(PORT) \
-		--browser.gatherUsageStats false
+run: setup index serve
+
+serve:
+	MOCKSIM_SERVER_ADDRESS=$(ADDRESS) $(BIN)/streamlit run streamlit_app.py --server.headless true \
+		--server.port $(PORT) --server.address $(ADDRESS) --browser.gatherUsageStats false
 
 test: setup-dev lint pytest
 
@@ -43,6 +48,10 @@ lint: setup-dev
 
 pytest: setup-dev
 	bash scripts/test-services.sh $(BIN)/pytest
+
+# Refresh the README's screenshots (artifacts/*.png): the browser tests take them only when asked.
+screenshots: setup-dev
+	MOCKSIM_SCREENSHOTS=1 $(BIN)/pytest tests/test_e2e_browser.py
 
 bench: setup-dev
 	for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ def test_practice_round_in_the_browser(tmp_path: Path) -> None:
     at.multiselect(key="setup_rounds").set_value(["technical"])
     at.number_input(key="setup_questions").set_value(2)
     button(at, "Start the interview").click().run()
-    assert not at.exception and any("Question 1/2" in m.markdown[0].value for m in at.chat_message if m.markdown)
+    assert not at.exception and any("Question 1 of 2" in m.markdown[0].value for m in at.chat_message if m.markdown)
     assert any("Voice answers need" in c.value for c in at.caption)
     at.chat_input(key="answer_box").set_value("   ").run()
     assert any("empty" in w.value for w in at.warning)
@@ -74,8 +75,25 @@ def test_review_and_progress_pages(tmp_path: Path) -> None:
     assert at.get("download_button")
     at = open_page("progress")
     assert not at.exception and any(h.value == "Weakest dimension" for h in at.subheader)
+    assert any("One session so far" in i.value for i in at.info), "a single session says why there are no lines"
+    assert "1 session with answers · 1 main question · 1 answer scored" in at.caption[0].value
+    assert any(h.value == "Topics by round" for h in at.subheader)
+    assert any(re.match(r"technical: [1-8] of \d+ topics practised", e.label) for e in at.expander)
+    assert any(re.match(r"behavioral: \d+ of \d+ topics practised", e.label) for e in at.expander)
+    assert not any("." in m.value.split("**")[1] for m in at.markdown if m.value.startswith("**")), "names, not ids"
+    from simulator.runtime import get_runtime
+    from simulator.store.progress import compute
+
+    rt = get_runtime()
+    weakest = compute(rt.store, "local", rt.questions).weakest
+    assert weakest
     button(at, "Practise this").click().run()
     assert not at.exception
+    iv = at.session_state["mocksim"].interviewer
+    assert iv is not None and iv.session is not None, "a new session started at once"
+    (q,) = iv.questions
+    assert weakest.split(".")[0] in q.rubrics and q.round == "technical", "a question that scores it, in its round"
+    assert iv.session.focus == weakest
 
 
 def test_settings_test_connection_against_a_loopback_endpoint() -> None:

@@ -87,7 +87,11 @@ def export_(
 ) -> None:
     """Export a session: md (readable), json (complete, re-importable), html."""
     rt = get_runtime()
-    text = exporters.EXPORTERS[fmt.value](rt.store.get(rt.settings.profile, session_id))
+    session = rt.store.get(rt.settings.profile, session_id)
+    if fmt.value == "json":
+        text = exporters.to_json(session)
+    else:  # readable formats name criteria and include the wrap-up
+        text = exporters.EXPORTERS[fmt.value](session, rt.rubrics, rt.question_map)  # type: ignore[call-arg]
     if output is None:
         typer.echo(text)
     else:

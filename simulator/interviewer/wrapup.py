@@ -31,7 +31,7 @@ def summarise(
         for rid, r in card.rubrics.items():
             by_rubric[rid].append(r.score)
             for cid, c in r.criteria.items():
-                by_crit[f"{rid}.{cid}"].append((c.level, qid, c.evidence, c.feedback))
+                by_crit[f"{rid}.{cid}"].append((c.level, qid, _own_quotes(card, rid, cid), c.feedback))
     means = {k: float(np.mean([x[0] for x in v])) for k, v in by_crit.items()}
     order = sorted(means, key=lambda k: (means[k], k))
     weakest, strongest = order[0], order[-1]
@@ -49,7 +49,7 @@ def summarise(
             "feedback": feedback,
         }
 
-    drills = []
+    drills, drill_items = [], []
     for key in order[:3]:
         rid, cid = key.split(".")
         crit = rubrics[rid].criterion(cid)
@@ -60,6 +60,11 @@ def summarise(
             f"{crit.name} ({key}, mean {means[key]:.1f}/5): {crit.advice.strip()} Drill: {where} "
             f"and make sure you can answer “{crit.probes[0]}”"
         )
+        drill_items.append(  # the same drill in words only, for screens that show no ids
+            f"{crit.name} (mean {means[key]:.1f}/5): {crit.advice.strip()} Drill: "
+            + (f"re-answer “{_short(q.prompt)}”" if q else "re-answer your weakest question")
+            + f" and make sure you can answer “{crit.probes[0]}”"
+        )
     return {
         "answered": len(final_cards),
         "overall_mean": round(float(np.mean([c.overall for c in final_cards.values()])), 1),
@@ -67,8 +72,23 @@ def summarise(
         "strongest": detail(strongest, True),
         "weakest": detail(weakest, False),
         "drills": drills,
+        "drills_in_words": drill_items,
         "next_focus": weakest,
     }
+
+
+def _own_quotes(card: Scorecard, rid: str, cid: str) -> list[str]:
+    """A criterion's own evidence, the quotes no other criterion of the same answer cites first, so "Strongest:
+    Failure modes" leads with a sentence that earned that criterion its level, never another criterion's."""
+    others = {
+        q.strip().lower()
+        for r2, r in card.rubrics.items()
+        for c2, c in r.criteria.items()
+        if (r2, c2) != (rid, cid)
+        for q in c.evidence
+    }
+    own = [q for q in card.rubrics[rid].criteria[cid].evidence if q.strip()]
+    return sorted(own, key=lambda q: q.strip().lower() in others)
 
 
 def _short(prompt: str, words: int = 10) -> str:

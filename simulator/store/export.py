@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
-from simulator.contracts import Scorecard, Session, Turn
+from simulator.contracts import Question, Rubric, Scorecard, Session, Turn
 from simulator.errors import InputError
 from simulator.interviewer.intents import classify
+from simulator.store.answer_html import answer_html
+from simulator.store.figures import figures, is_follow_up, wrap_up
+from simulator.store.marks import evidence_block
 
 FORMAT_TAG = "mocksim-session"
 VERSION = 1
@@ -47,13 +51,29 @@ def from_json(text: str) -> Session:
         raise InputError(f"the session in this file is invalid: {loc}: {first['msg']}") from err
 
 
-def _card_md(card: Scorecard) -> list[str]:
-    cov = "" if card.coverage is None else f" · coverage {card.coverage:.0%}"
+Names = Mapping[str, Rubric]
+
+
+def _crit_name(rubrics: Names | None, rid: str, cid: str) -> str:
+    r = (rubrics or {}).get(rid)
+    try:
+        return r.criterion(cid).name if r else cid
+    except KeyError:
+        return cid
+
+
+def _rubric_name(rubrics: Names | None, rid: str) -> str:
+    r = (rubrics or {}).get(rid)
+    return r.name if r else rid
+
+
+def _card_md(card: Scorecard, rubrics: Names | None) -> list[str]:
+    cov = "" if card.coverage is None else f" · key points covered {card.coverage:.0%}"
     out = [f"**Score {card.overall}/100**{cov}" + (f" · flags: {', '.join(card.flags)}" if card.flags else ""), ""]
     for rid, r in card.rubrics.items():
-        out.append(f"- **{rid}** {r.score:.1f}/5")
+        out.append(f"- **{_rubric_name(rubrics, rid)}** {r.score:.1f}/5")
         for cid, c in r.criteria.items():
-            out.append(f"  - {cid}: {c.level}/5 — {c.feedback}")
+            out.append(f"  - {_crit_name(rubrics, rid, cid)}: {c.level}/5 — {c.feedback}")
             out += [f"    > {q}" for q in c.evidence[:2]]
     return out
 
@@ -76,6 +96,8 @@ def action_of(t: Turn) -> str | None:
 
 
 def _label(t: Turn) -> str:
+    if t.kind == "answer" and is_follow_up(t):
+        return "Answer to the follow-up"
     return {
         "answer": "Answer",
         "clarification": "Clarifying question",
@@ -85,19 +107,44 @@ def _label(t: Turn) -> str:
     }.get(t.kind, t.kind)
 
 
-def to_markdown(session: Session) -> str:
+def _heading(t: Turn, session: Session) -> str:
+    q_pos = t.meta.get("q_pos")
+    n = len(session.question_ids)
+    where = f"Question {q_pos + 1} of {n}" if isinstance(q_pos, int) and n else "Question"
+    return f"{where} · follow-up" if is_follow_up(t) else where
+
+
+def _wrap_up_md(session: Session, rubrics: Names | None, questions: Mapping[str, Question] | None) -> list[str]:
+    if rubrics is None:
+        return []
+    w = wrap_up(session, dict(questions or {}), dict(rubrics))
+    if not w.get("answered"):
+        return ["## Wrap-up", "", "No answers were scored.", ""]
+    out = ["## Wrap-up", "", w["label"], ""]
+    out += [f"- {_rubric_name(rubrics, k)}: {v:.1f}/5" for k, v in w["rubric_averages"].items()]
+    for word in ("strongest", "weakest"):
+        d = w[word]
+        out += ["", f"**{word.title()}:** {d['name']} ({d['mean_level']}/5)"] + [f"> {q}" for q in d["quotes"]]
+    out += ["", "**Three drills**", ""] + [f"{n + 1}. {d}" for n, d in enumerate(w["drills_in_words"])]
+    return [*out, ""]
+
+
+def to_markdown(session: Session, rubrics: Names | None = None, questions: Mapping[str, Question] | None = None) -> str:
+    """Readable Markdown; with `rubrics` (and `questions`) criteria are named and the wrap-up is included."""
     out = [
         f"# mocksim session {session.id}",
         "",
         f"- started: {session.created_at:%Y-%m-%d %H:%M} UTC · status: {session.status}",
         f"- rounds: {', '.join(session.rounds)} · {session.minutes} min · {session.seniority}"
         f" · backend: {session.backend}",
+        f"- {figures(session).label()}",
         "",
     ]
+    shown = None
     for t in session.turns:
-        out += [f"## {t.index + 1}. {t.asked}", ""]
-        if t.question_id:
-            out += [f"*question {t.question_id}*", ""]
+        if t.asked != shown:
+            out += [f"## {_heading(t, session)}", "", t.asked, ""]
+            shown = t.asked
         action = action_of(t)
         if action:
             out += [f"*Action: the candidate {action}.*", ""]
@@ -106,47 +153,74 @@ def to_markdown(session: Session) -> str:
         if t.reply:
             out += [f"**Interviewer:** {t.reply}", ""]
         if t.scorecard:
-            out += [*_card_md(t.scorecard), ""]
+            out += [*_card_md(t.scorecard, rubrics), ""]
         if t.usage and t.usage.prompt_tokens:
             out += [
                 f"*model: {t.usage.prompt_tokens:,} prompt + {t.usage.completion_tokens or 0:,} completion tokens*",
                 "",
             ]
+    out += _wrap_up_md(session, rubrics, questions)
     return "\n".join(out)
 
 
-def to_html(session: Session) -> str:
+STYLE = (
+    "<style>body{font-family:system-ui,sans-serif;max-width:900px;margin:2rem auto;line-height:1.5}"
+    "blockquote{border-left:3px solid #8a8;margin:.3rem 0;padding-left:.6rem;color:#333}"
+    ".card{background:#f6f7f9;padding:.6rem 1rem;border-radius:6px;margin:.6rem 0}"
+    ".answer{border-left:3px solid #ccd;padding-left:.8rem}.tag{color:#666;font-size:.9rem}</style>"
+)
+
+
+def _card_html(t: Turn, rubrics: Names | None) -> list[str]:
+    e = html.escape
+    c = t.scorecard
+    assert c is not None
+    parts = [f"<div class='card'><p><strong>Score {c.overall}/100</strong></p><ul>"]
+    for rid, r in c.rubrics.items():
+        parts.append(f"<li><strong>{e(_rubric_name(rubrics, rid))}</strong> {r.score:.1f}/5<ul>")
+        for cid, cs in r.criteria.items():
+            parts.append(f"<li>{e(_crit_name(rubrics, rid, cid))}: {cs.level}/5 — {e(cs.feedback)}</li>")
+        parts.append("</ul></li>")
+    parts.append("</ul>")
+    if any(cs.evidence for r in c.rubrics.values() for cs in r.criteria.values()):
+        pub = c.public()["rubrics"]
+        assert isinstance(pub, dict)
+        tip = "<span class='tag'>(hover a criterion to see only its quotes)</span>"
+        parts.append(f"<p><strong>Evidence</strong> {tip}</p>")
+        parts.append(evidence_block(f"ev{t.index}", t.answer, pub, rubrics or {}))
+    parts.append("</div>")
+    return parts
+
+
+def to_html(session: Session, rubrics: Names | None = None, questions: Mapping[str, Question] | None = None) -> str:
+    """A standalone page: answers as Markdown with highlighted code, evidence marked per criterion, the wrap-up."""
     e = html.escape
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>mocksim session {e(session.id)}</title>",
-        "<style>body{font-family:system-ui,sans-serif;max-width:900px;margin:2rem auto;line-height:1.5}"
-        "blockquote{border-left:3px solid #8a8;margin:.3rem 0;padding-left:.6rem;color:#333}"
-        ".card{background:#f6f7f9;padding:.6rem 1rem;border-radius:6px}.answer{white-space:pre-wrap}</style>",
+        STYLE,
         "</head><body>",
         f"<h1>mocksim session {e(session.id)}</h1>",
         f"<p>{e(session.created_at.strftime('%Y-%m-%d %H:%M'))} UTC · {e(', '.join(session.rounds))} · "
-        f"{session.minutes} min · {e(session.seniority)} · {e(session.status)}</p>",
+        f"{session.minutes} min · {e(session.seniority)} · {e(session.status)} · {e(figures(session).label())}</p>",
     ]
+    shown = None
     for t in session.turns:
-        parts.append(f"<h2>{t.index + 1}. {e(t.asked)}</h2>")
+        if t.asked != shown:
+            parts.append(f"<h2>{e(_heading(t, session))}</h2><p>{e(t.asked)}</p>")
+            shown = t.asked
         action = action_of(t)
         if action:
             parts.append(f"<p class='action'><em>Action: the candidate {e(action)}.</em></p>")
         else:
-            parts.append(f"<p><strong>{e(_label(t))}:</strong></p><div class='answer'>{e(t.answer)}</div>")
+            parts.append(f"<p><strong>{e(_label(t))}:</strong></p><div class='answer'>{answer_html(t.answer)}</div>")
         if t.reply:
             parts.append(f"<p><strong>Interviewer:</strong> {e(t.reply)}</p>")
         if t.scorecard:
-            c = t.scorecard
-            parts.append(f"<div class='card'><p><strong>Score {c.overall}/100</strong></p><ul>")
-            for rid, r in c.rubrics.items():
-                parts.append(f"<li><strong>{e(rid)}</strong> {r.score:.1f}/5<ul>")
-                for cid, cs in r.criteria.items():
-                    quotes = "".join(f"<blockquote>{e(q)}</blockquote>" for q in cs.evidence[:2])
-                    parts.append(f"<li>{e(cid)}: {cs.level}/5 — {e(cs.feedback)}{quotes}</li>")
-                parts.append("</ul></li>")
-            parts.append("</ul></div>")
+            parts += _card_html(t, rubrics)
+    wrap = _wrap_up_md(session, rubrics, questions)
+    if wrap:
+        parts.append("<h2>Wrap-up</h2>" + answer_html("\n".join(wrap[2:])))
     parts.append("</body></html>")
     return "\n".join(parts)
 

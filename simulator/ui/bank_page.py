@@ -7,6 +7,8 @@ import streamlit as st
 from simulator.contracts import Question
 from simulator.contracts.question import ROUNDS
 from simulator.errors import MocksimError
+from simulator.store.figures import plural
+from simulator.ui.bank_search import rank
 from simulator.ui.components import show_error
 from simulator.ui.resources import bank
 
@@ -69,19 +71,41 @@ def render() -> None:
     if len(text) > MAX_QUERY:
         st.warning(f"Your search is {len(text):,} characters; only the first {MAX_QUERY} are used.")
         text = text[:MAX_QUERY]
+
+    def keep(q: Question) -> bool:
+        return (diff == ANY or q.difficulty == diff) and (topic == ANY or topic in q.topics)
+
+    pool = [q for q in qb.filter(round=round_) if keep(q)]
+    if not text.strip():
+        st.caption(f"{plural(len(pool), 'question')}")
+        _listing(pool)
+        return
     try:
-        if text.strip():
-            found = [q for q, _ in qb.search(text, round=round_, limit=50)]
-        else:
-            found = qb.filter(round=round_)
+        hits = [(q, s) for q, s in qb.search(text, round=round_, limit=len(qb.questions)) if keep(q)]
     except MocksimError as err:
         show_error(err)
         return
-    found = [q for q in found if (diff == ANY or q.difficulty == diff) and (topic == ANY or topic in q.topics)]
-    st.caption(f"{len(found)} questions" + (" (best matches first)" if text.strip() else ""))
+    shown, more = rank(text, hits, pool)
+    exact = sum(1 for r in shown if r.why != "meaning")
+    st.caption(
+        f"{plural(len(shown), 'close match', 'close matches')}, best first"
+        + (f" ({exact} by id or topic)" if exact else "")
+        + (f" · {len(more)} weaker not shown" if more else "")
+    )
+    if not shown:
+        st.info("No close match. Try other words, clear a filter, or show the weaker matches.")
+    if more and st.toggle(f"Show {plural(len(more), 'weaker match', 'weaker matches')}", key="bank_more"):
+        shown = shown + more
+    _listing([r.question for r in shown])
+
+
+def _listing(found: list[Question]) -> None:
     if not found:
         st.info("No question matches. Clear a filter or try other words.")
         return
-    for q in found[:50]:
-        with st.expander(f"{q.id} · {q.round} · {q.difficulty} — {q.prompt[:90]}"):
+    for q in found[:100]:
+        with st.expander(
+            f"{q.prompt[:100]}{'…' if len(q.prompt) > 100 else ''} · {q.round.replace('_', ' ')} · {q.difficulty}"
+        ):
+            st.caption(f"id: {q.id}")
             _detail(q)

@@ -7,18 +7,25 @@ from typing import Any
 
 import streamlit as st
 
+from simulator.contracts import Session
 from simulator.contracts.question import ROUNDS
 from simulator.errors import MocksimError
 from simulator.interviewer.backends import Backend, LLMBackend, OfflineBackend
 from simulator.interviewer.budget import describe_usage
-from simulator.interviewer.engine import Interviewer, Plan, WallClock
+from simulator.interviewer.engine import Event, Interviewer, Plan, WallClock
 from simulator.interviewer.intents import classify
 from simulator.planning import infer_seniority
+from simulator.store.figures import plural
 from simulator.ui import voice
-from simulator.ui.components import md_escape, scorecard, show_error
+from simulator.ui.components import answer_markdown, md_escape, scorecard, show_error, summary_view
+from simulator.ui.connection import selection_problem
 from simulator.ui.mermaid import to_dot
+from simulator.ui.names import criterion_name, question_title
 from simulator.ui.resources import bank, make_backend, runtime, store
+from simulator.ui.resume import keep_drafts, open_session, remember, sync_with_url
+from simulator.ui.settings_page import offer_offline
 from simulator.ui.state import AppState, state
+from simulator.ui.transcript import session_events
 
 MAX_JD = 20_000
 
@@ -37,35 +44,40 @@ def _startup_offer(s: AppState) -> bool:
     return True
 
 
+def _offer_unfinished(s: AppState) -> None:
+    """Unfinished sessions come first, each one click from where it stopped."""
+    unfinished = [x for x in store().list_sessions(s.profile) if x.status == "active" and x.answers]
+    if not unfinished:
+        return
+    st.subheader("Pick up where you stopped")
+    for x in unfinished[:3]:
+        c = st.columns([4, 1])
+        c[0].markdown(
+            f"**{x.created_at:%Y-%m-%d %H:%M}** · {', '.join(r.replace('_', ' ') for r in x.rounds)} · "
+            f"{plural(x.answers, 'answer')} so far"
+        )
+        if c[1].button("Resume", key=f"resume_{x.id}", type="primary"):
+            open_session(x.id)
+            st.rerun()
+    if len(unfinished) > 3:
+        st.caption(f"{plural(len(unfinished) - 3, 'more unfinished session')} on Review.")
+
+
 def _setup(s: AppState) -> None:
     if _startup_offer(s):
         return
+    _offer_unfinished(s)
     st.subheader("Set up a round")
-    unfinished = [x for x in store().list_sessions(s.profile) if x.status == "active"]
-    if unfinished:
-        with st.expander(f"Resume an unfinished session ({len(unfinished)})"):
-            choice = st.selectbox(
-                "Session",
-                [x.id for x in unfinished],
-                key="resume_id",
-                format_func=lambda i: next(
-                    f"{x.id} · {x.created_at:%Y-%m-%d %H:%M} · {x.answers} answers" for x in unfinished if x.id == i
-                ),
-            )
-            if st.button("Resume", key="resume_btn"):
-                try:
-                    iv, events = Interviewer.resume(
-                        runtime(),
-                        make_backend(s.backend, s.llm_base_url, s.llm_model, s.llm_api_key),
-                        store(),
-                        s.profile,
-                        str(choice),
-                        clock=WallClock(),
-                    )
-                    s.interviewer, s.events = iv, events
-                    st.rerun()
-                except MocksimError as err:
-                    show_error(err)
+    st.session_state.setdefault("setup_backend", s.backend)
+    chosen_backend = st.radio(
+        "Interviewer",
+        ["offline", "openai"],
+        horizontal=True,
+        key="setup_backend",
+        help="openai uses the endpoint, model and key from the Settings page",
+    )
+    if chosen_backend == "openai":
+        offer_offline(selection_problem(s.llm_base_url, s.llm_api_key), "setup")
     with st.form("setup"):
         rounds = st.multiselect("Rounds", list(ROUNDS), default=["behavioral", "technical"], key="setup_rounds")
         c1, c2, c3 = st.columns(3)
@@ -73,19 +85,11 @@ def _setup(s: AppState) -> None:
         minutes = c2.number_input("Minutes", 5, 240, 45, key="setup_minutes")
         seniority = c3.selectbox("Seniority", ["auto", "junior", "mid", "senior", "staff"], key="setup_seniority")
         jd = st.text_area("Job description (optional, pasted)", key="setup_jd", height=120)
-        chosen_backend = st.radio(
-            "Interviewer",
-            ["offline", "openai"],
-            index=["offline", "openai"].index(s.backend),
-            horizontal=True,
-            key="setup_backend",
-            help="openai uses the endpoint, model and key from the Settings page",
-        )
-        st.caption(
-            "The endpoint, model and key for openai are set on the Settings page"
-            + (f" · focus: **{s.focus}**" if s.focus else "")
-            + (f" · question: **{s.practise_question}**" if s.practise_question else "")
-        )
+        if s.focus or s.practise_question:
+            st.caption(
+                (f"Focus: **{criterion_name(s.focus)}**" if s.focus else "")
+                + (f" · question: **{question_title(s.practise_question)}**" if s.practise_question else "")
+            )
         go = st.form_submit_button("Start the interview")
     if not go:
         return
@@ -134,6 +138,8 @@ def _begin(s: AppState, plan: Plan, chosen: Backend) -> None:
             iv = Interviewer(runtime(), chosen, store(), s.profile, clock=WallClock())
             s.events = iv.start(plan)
         s.interviewer, s.focus, s.practise_question = iv, None, None
+        assert iv.session is not None
+        st.query_params["session"] = iv.session.id
         st.rerun()
     except MocksimError as err:
         show_error(err)
@@ -143,10 +149,13 @@ def _render_event(e: dict[str, Any], last_answer: str | None, i: int) -> None:
     kind = e["type"]
     if kind == "candidate":
         with st.chat_message("user"):
-            st.markdown(md_escape(e["text"]))
+            if e.get("follow_up"):
+                st.caption("Answer to the follow-up")
+            answer_markdown(e["text"])
     elif kind == "question":
         with st.chat_message("assistant", avatar=":material/record_voice_over:"):
-            st.markdown(f"**Question {e['index'] + 1}/{e['of']}** · *{e['round']}*\n\n{e['text']}")
+            round_name = str(e["round"]).replace("_", " ")
+            st.markdown(f"**Question {e['index'] + 1} of {e['of']}** · *{round_name}*\n\n{e['text']}")
     elif kind == "action":  # /hint, /skip, /end: what the candidate did, not what they said
         st.caption(f":material/touch_app: You {e['text']}")
     elif kind == "interviewer":
@@ -172,21 +181,7 @@ def _render_event(e: dict[str, Any], last_answer: str | None, i: int) -> None:
 
 
 def _summary(e: dict[str, Any]) -> None:
-    if not e.get("answered"):
-        st.markdown("**Session over.** No answers were scored.")
-        return
-    st.markdown(f"**Session complete** · {e['answered']} questions · mean {e['overall_mean']}/100")
-    st.table(
-        {"rubric": list(e["rubric_averages"]), "average (1-5)": [f"{v:.1f}" for v in e["rubric_averages"].values()]}
-    )
-    st.markdown(f"**Strongest:** {e['strongest']['name']} ({e['strongest']['mean_level']}/5)")
-    for q in e["strongest"]["quotes"]:
-        st.markdown(f"> {md_escape(q)}")
-    st.markdown(
-        f"**Weakest:** {e['weakest']['name']} ({e['weakest']['mean_level']}/5) — {md_escape(e['weakest']['feedback'])}"
-    )
-    st.markdown("**Three drills**\n" + "\n".join(f"{n + 1}. {md_escape(d)}" for n, d in enumerate(e["drills"])))
-    st.markdown(f"**Next time, focus on:** `{e['next_focus']}`")
+    summary_view(e)
     used = describe_usage(e.get("usage"))
     if used:
         st.caption(used)
@@ -205,15 +200,15 @@ def turn_key(iv: Interviewer, text: str) -> str:
     return hashlib.sha256(f"{iv.session_id}|{where}".encode()).hexdigest()[:32]
 
 
-def _send(s: AppState, text: str) -> None:
+def _send(s: AppState, text: str, code: tuple[str, str] | None = None) -> None:
+    """Send one message; the events it brings are kept until the next message (the stored turns are the record)."""
     iv = s.interviewer
     assert iv is not None
     key = turn_key(iv, text)
     if key in iv.turn_keys:
         st.toast("That was already sent; it counts once.")
         return
-    if classify(text).kind != "command":
-        s.events.append({"type": "candidate", "text": text})
+    s.events = []
     live = st.empty()
     said: list[str] = []
 
@@ -223,24 +218,49 @@ def _send(s: AppState, text: str) -> None:
 
     try:
         with st.spinner("Scoring your answer (the first one also loads the model)…"):
-            s.events += iv.respond(text, on_text if s.backend != "offline" else None, turn_key=key)
+            s.events = iv.respond(text, on_text if s.backend != "offline" else None, turn_key=key)
         s.draft = ""
+        assert iv.session is not None
+        stored = store().get(s.profile, iv.session.id)
+        remember(s, stored)
+        if code is not None:
+            _file_code(s, stored, text, code)
+            s.clear_pads = True
     except MocksimError as err:
         s.draft = text
         show_error(err, saved="it is kept in the box below; send it again when ready.")
     live.empty()
 
 
-def _pads(s: AppState) -> str:
-    """Coding rounds get a code scratchpad, design rounds a notes pad with a diagram; both go with the answer."""
+def _file_code(s: AppState, stored: Session, text: str, code: tuple[str, str]) -> None:
+    """The scratchpad went with this answer: keep it on the stored turn as code (language and source)."""
+    mine = next((t for t in reversed(stored.turns) if t.answer == text and t.id is not None), None)
+    if mine is not None and mine.id is not None:
+        store().update_turn_meta(s.profile, mine.id, {"code": code[1], "code_language": code[0]})
+
+
+CODE_LANGUAGES = ["python", "java", "go", "javascript", "typescript", "c++", "rust", "sql", "text"]
+
+
+def _pads(s: AppState) -> tuple[str, tuple[str, str] | None]:
+    """Coding rounds get a code scratchpad, design rounds a notes pad with a diagram. Each goes once, with the
+    next answer, and is then cleared."""
     iv = s.interviewer
     assert iv is not None and iv.current is not None
-    extra = ""
+    if s.clear_pads:
+        st.session_state["scratchpad"] = ""
+        st.session_state["notespad"] = ""
+        s.clear_pads = False
+    extra, code = "", None
     r = iv.current.question.round
     if r == "coding":
-        code = st.text_area("Code scratchpad (sent with your next answer)", key="scratchpad", height=160)
-        if code.strip():
-            extra = f"\n\n```\n{code}\n```"
+        c = st.columns([4, 1])
+        lang = c[1].selectbox("Language", CODE_LANGUAGES, key="scratchpad_lang")
+        source = c[0].text_area("Code scratchpad (sent once, with your next answer)", key="scratchpad", height=160)
+        if source.strip():
+            fence = "````" if "```" in source else "```"
+            extra = f"\n\n{fence}{'' if lang == 'text' else lang}\n{source.rstrip()}\n{fence}"
+            code = (str(lang), source)
     if r == "system_design":
         notes = st.text_area(
             "Design notes (Mermaid flowchart, e.g. `A[Client] --> B[API]`)", key="notespad", height=140
@@ -252,7 +272,8 @@ def _pads(s: AppState) -> str:
             for p in problems:
                 st.caption(f"Diagram: {p}")
             extra = f"\n\nDesign notes:\n{notes}"
-    return extra
+            code = ("mermaid", notes)
+    return extra, code
 
 
 def _clock(elapsed: float, minutes: int) -> None:
@@ -269,14 +290,39 @@ def _live_clock(iv: Interviewer, minutes: int) -> None:
     _clock(iv.clock(), minutes)
 
 
+def _finished_view(s: AppState, session: Session) -> None:
+    """A finished session opened by its URL: the transcript and the wrap-up, as on Review."""
+    _transcript(session_events(session))
+    if st.button("Start a new session", key="btn_new"):
+        _close(s)
+
+
+def _close(s: AppState) -> None:
+    s.interviewer, s.events = None, []
+    st.query_params.pop("session", None)
+    st.rerun()
+
+
+def _transcript(events: list[Event]) -> None:
+    last_answer = None
+    for i, e in enumerate(events):
+        if e["type"] == "candidate":
+            last_answer = e["text"]
+        _render_event(e, last_answer, i)
+
+
 def render() -> None:
     st.title("Practice")
     s = state()
-    if s.interviewer is None:
+    session = sync_with_url(s)
+    if session is None:
         _setup(s)
         return
+    if s.interviewer is None:
+        _finished_view(s, session)
+        return
     iv = s.interviewer
-    minutes = iv.session.minutes if iv.session else 45
+    minutes = session.minutes
     top = st.columns([3, 1, 1, 1])
     with top[0]:
         if iv.finished:
@@ -293,20 +339,20 @@ def render() -> None:
             pressed = "/end"
     if pressed:
         _send(s, pressed)
-    last_answer = None
-    for i, e in enumerate(s.events):
-        if e["type"] == "candidate":
-            last_answer = e["text"]
-        _render_event(e, last_answer, i)
+        session = store().get(s.profile, session.id)
+    usage = next((e.get("usage") for e in s.events if e["type"] == "summary"), None)
+    transient = [e for e in s.events if e["type"] == "notice"]
+    _transcript(session_events(session, iv, usage) + transient)
+    remember(s, session)
     if iv.finished:
         if st.button("Start a new session", key="btn_new"):
-            s.interviewer, s.events = None, []
-            st.rerun()
+            _close(s)
         return
-    extra = _pads(s)
+    extra, code = _pads(s)
     if s.draft:
         st.info("Your last message was not processed. It is kept here:")
         st.text_area("Unsent text", value=s.draft, key="draft_box")
+    keep_drafts(session.id)
     spoken = voice.voice_input(s)
     typed = st.chat_input("Your answer (or a clarifying question)", key="answer_box")
     text = typed or spoken
@@ -314,5 +360,5 @@ def render() -> None:
         if not text.strip() and not extra.strip():
             st.warning("That answer was empty. Type your answer, or use Hint, Skip or End.")
             return
-        _send(s, text + extra)
+        _send(s, text + extra, code)
         st.rerun()

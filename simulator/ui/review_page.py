@@ -1,4 +1,5 @@
-"""Review: every saved session, its transcript with scorecards, downloads, delete, and rewrite any answer."""
+"""Review: every saved session, its wrap-up, its transcript with scorecards (follow-ups labelled), downloads,
+delete, continue an unfinished one, and rewrite any answer."""
 
 from __future__ import annotations
 
@@ -6,65 +7,78 @@ import streamlit as st
 
 from simulator.errors import MocksimError
 from simulator.store import export as exporters
-from simulator.ui.components import md_escape, scorecard, show_error
-from simulator.ui.resources import store
+from simulator.store.figures import figures, plural
+from simulator.ui.components import show_error
+from simulator.ui.practice_page import _render_event as render_event
+from simulator.ui.resources import runtime, store
+from simulator.ui.resume import PARAM
 from simulator.ui.state import state
+from simulator.ui.transcript import session_events
 
 
 def render() -> None:
     st.title("Review")
     s = state()
     try:
-        sessions = store().list_sessions(s.profile)
+        summaries = store().list_sessions(s.profile)
     except MocksimError as err:
         show_error(err)
         return
-    if not sessions:
+    if not summaries:
         st.info("No sessions yet. Start one on the Practice page; every answer is saved as you send it.")
         return
-    labels = {
-        x.id: f"{x.created_at:%Y-%m-%d %H:%M} · {x.status} · {x.answers} answers · "
-        f"mean {'–' if x.mean_overall is None else round(x.mean_overall)} · {', '.join(x.rounds)}"
-        for x in sessions
-    }
+    empty = [x for x in summaries if not x.answers]
+    show_empty = bool(empty) and st.toggle(
+        f"Show empty sessions ({len(empty)})", key="review_show_empty", help="sessions ended before any answer"
+    )
+    listed = [x for x in summaries if x.answers or show_empty]
+    if not listed:
+        st.info(f"Only empty sessions so far ({plural(len(empty), 'session')} ended before any answer).")
+        return
+    rt = runtime()
+    labels = {}
+    for x in listed:
+        f = figures(store().get(s.profile, x.id))
+        rounds = ", ".join(r.replace("_", " ") for r in x.rounds)
+        status = "finished" if x.status == "finished" else "unfinished"
+        labels[x.id] = f"{x.created_at:%Y-%m-%d %H:%M} · {rounds} · {status} · {f.label()}"
     sid = st.selectbox("Session", list(labels), format_func=lambda i: labels[i], key="review_sid")
     try:
         session = store().get(s.profile, str(sid))
     except MocksimError as err:
         show_error(err)
         return
-    c = st.columns(4)
-    c[0].download_button("Markdown", exporters.to_markdown(session), f"mocksim-{sid}.md", "text/markdown")
+    c = st.columns(5)
+    md = exporters.to_markdown(session, rt.rubrics, rt.question_map)
+    c[0].download_button("Markdown", md, f"mocksim-{sid}.md", "text/markdown")
     c[1].download_button("JSON", exporters.to_json(session), f"mocksim-{sid}.json", "application/json")
-    c[2].download_button("HTML", exporters.to_html(session), f"mocksim-{sid}.html", "text/html")
+    page = exporters.to_html(session, rt.rubrics, rt.question_map)
+    c[2].download_button("HTML", page, f"mocksim-{sid}.html", "text/html")
     with c[3].popover("Delete"):
         st.write("This removes the session and all its answers.")
         if st.button("Delete for good", key="review_delete"):
             store().delete(s.profile, str(sid))
-            st.success(f"Deleted session {sid}.")
+            st.success(f"Deleted the session of {session.created_at:%Y-%m-%d %H:%M}.")
             st.rerun()
-    st.caption(f"Session {session.id} · {session.backend} · {session.minutes} min · {session.seniority}")
-    for t in session.turns:
-        with st.chat_message("assistant", avatar=":material/record_voice_over:"):
-            st.markdown(md_escape(t.asked))
-        action = exporters.action_of(t)
-        with st.chat_message("user", avatar=":material/touch_app:" if action else None):
-            if action:
-                st.caption(f"Action: you {action}")
-            else:
-                st.markdown(md_escape(t.answer) if t.answer else "*(empty)*")
-            if t.reply:
-                st.caption(f"Interviewer: {t.reply}")
-        if t.scorecard is not None:
-            with st.expander(f"Scorecard · {t.scorecard.overall}/100"):
-                scorecard(
-                    {
-                        **t.scorecard.public(),
-                        "missing_points": t.scorecard.missing_points,
-                        "notices": t.scorecard.notices,
-                    },
-                    t.answer,
-                )
-        if t.kind == "answer" and st.button("Rewrite this answer", key=f"rw_{t.id}"):
-            s.rewrite_prefill = {"question_id": t.question_id, "answer": t.answer, "question_text": t.asked}
+    if session.status == "active" and c[4].button("Continue it", key="review_continue", type="primary"):
+        s.interviewer = None
+        st.switch_page("simulator/ui/pages/practice.py", query_params={PARAM: session.id})
+    st.caption(
+        f"{session.backend} interviewer · {session.minutes} min · {session.seniority} · {figures(session).label()}"
+    )
+    events = session_events(session)
+    summary = next((e for e in events if e["type"] == "summary"), None)
+    if summary is not None:
+        with st.container(border=True):
+            st.subheader("Wrap-up")
+            render_event({**summary, "type": "summary"}, None, -1)
+    st.subheader("Transcript")
+    last_answer = None
+    for i, e in enumerate(x for x in events if x["type"] != "summary"):
+        if e["type"] == "candidate":
+            last_answer = e["text"]
+        render_event(e, last_answer, i)
+        answer = e["type"] == "candidate" and e.get("kind") != "clarification" and e.get("turn_id") is not None
+        if answer and st.button("Rewrite this answer", key=f"rw_{e['turn_id']}"):
+            s.rewrite_prefill = {"question_id": e.get("question_id"), "answer": e["text"], "question_text": e["asked"]}
             st.switch_page("simulator/ui/pages/rewrite.py")

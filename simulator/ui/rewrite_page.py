@@ -35,7 +35,7 @@ def render() -> None:
         ids,
         index=default,
         key="rw_qid",
-        format_func=lambda i: i if i == FREE else f"{i} — {rt.question_map[i].prompt[:80]}",
+        format_func=lambda i: i if i == FREE else rt.question_map[i].prompt[:100],
     )
     qtext = ""
     if qid == FREE:

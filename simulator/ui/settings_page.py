@@ -5,20 +5,64 @@ from __future__ import annotations
 import streamlit as st
 
 from simulator.errors import MocksimError
+from simulator.llm.base import ModelError
 from simulator.llm.negotiate import EndpointMemory
 from simulator.llm.structured import StructuredCaller
+from simulator.ui.connection import OPENAI_URL, Problem, diagnose, endpoint, has_key, selection_problem
 from simulator.ui.resources import chat_model, runtime
 from simulator.ui.state import state
+
+
+def _go_offline(prefix: str) -> None:
+    state().backend = "offline"
+    st.session_state[f"{prefix}_backend"] = "offline"
+
+
+def offer_offline(problem: Problem | None, prefix: str) -> None:
+    """Warn when openai is chosen but cannot work, and offer to continue offline in one click."""
+    if problem is None:
+        return
+    st.warning(f"**{problem.title}**\n\n{problem.what_to_do}")
+    st.button("Continue offline", key=f"{prefix}_go_offline", on_click=_go_offline, args=(prefix,))
+
+
+def _test(base: str, model: str, key: str) -> None:
+    """One tiny request per structured-output mode; the first that works is remembered for this endpoint."""
+    if endpoint(base).rstrip("/") == OPENAI_URL and not has_key(key):
+        st.error(
+            "**No API key.** OpenAI needs one.\n\n**What to do:** paste it in API key above, or set OPENAI_API_KEY."
+        )
+        return
+    rt = runtime()
+    try:
+        with st.spinner("Asking the endpoint for a tiny reply in each structured-output mode…"):
+            cm = chat_model(base, model, key)
+            caller = StructuredCaller(cm, rt.settings.structured_output, memory=EndpointMemory(rt.settings.home))
+            result = caller.negotiate(force=True)
+        if result.mode:
+            st.success(f"The endpoint answered ({cm.model}); structured output: **{result.mode}** (remembered).")
+        elif result.error is not None:
+            p = diagnose(result.error, base, model, key)
+            st.error(f"**{p.title}**\n\n**What to do:** {p.what_to_do}")
+        else:
+            st.error("No structured-output mode worked.\n\n**What to do:** check the base URL, model and key.")
+        if result.tried:
+            st.caption(" · ".join(f"{t['mode']}: {t['outcome']}" for t in result.tried))
+    except ModelError as err:
+        p = diagnose(err, base, model, key)
+        st.error(f"**{p.title}**\n\n**What to do:** {p.what_to_do}")
+    except MocksimError as err:
+        st.error(f"{err.message}\n\n**What to do:** {err.hint or 'check the base URL, model and key'}")
 
 
 def render() -> None:
     st.title("Settings")
     s = state()
     rt = runtime()
+    st.session_state.setdefault("set_backend", s.backend)
     backend = st.radio(
         "Interviewer backend",
         ["offline", "openai"],
-        index=["offline", "openai"].index(s.backend),
         key="set_backend",
         horizontal=True,
         help="offline needs no key or network; openai is any OpenAI-compatible endpoint",
@@ -30,6 +74,7 @@ def render() -> None:
         placeholder="e.g. http://localhost:11434/v1 (Ollama) — empty for OpenAI",
     )
     model = st.text_input("Model", value=s.llm_model or rt.settings.llm_model, key="set_model")
+    problem_slot = st.empty()
     env_key = bool(rt.settings.llm_api_key)
     key = st.text_input(
         "API key",
@@ -39,6 +84,9 @@ def render() -> None:
         help="kept in this browser session only; set OPENAI_API_KEY or .streamlit/secrets.toml "
         "to keep it" + (" (one is set in the environment)" if env_key else ""),
     )
+    if backend == "openai":
+        with problem_slot.container():
+            offer_offline(selection_problem(base, key), "set")
     stt = st.text_input("Speech-to-text model (voice answers)", value=s.stt_model, key="set_stt")
     profile = st.text_input("Profile (whose sessions these are)", value=s.profile, key="set_profile", max_chars=64)
     if st.button("Save", key="set_save"):
@@ -49,19 +97,7 @@ def render() -> None:
             s.stt_model, s.profile = stt.strip(), profile.strip()
             st.success("Saved for this browser session.")
     if st.button("Test connection", key="set_test"):
-        try:
-            with st.spinner("Asking the endpoint for a tiny reply in each structured-output mode…"):
-                cm = chat_model(base, model, key)
-                caller = StructuredCaller(cm, rt.settings.structured_output, memory=EndpointMemory(rt.settings.home))
-                result = caller.negotiate(force=True)
-            if result.mode:
-                st.success(f"The endpoint answered ({cm.model}); structured output: **{result.mode}** (remembered).")
-            else:
-                reason = result.error.message if result.error else "no structured-output mode worked"
-                st.error(f"{reason}\n\n**What to do:** check the base URL, model and key, or practise offline.")
-            st.caption(" · ".join(f"{t['mode']}: {t['outcome']}" for t in result.tried))
-        except MocksimError as err:
-            st.error(f"{err.message}\n\n**What to do:** {err.hint or 'check the base URL, model and key'}")
+        _test(base, model, key)
     st.caption(
         f"Data dir: {rt.settings.home} · database: {rt.settings.masked()['database']} · "
         f"index: {rt.settings.masked()['question_index']}"

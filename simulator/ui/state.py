@@ -23,6 +23,8 @@ class AppState:
     interviewer: Interviewer | None = None
     events: list[Event] = field(default_factory=list)
     draft: str = ""  # text the candidate typed that could not be processed yet: never lost
+    known_turns: int = -1  # stored turns of the open session this tab has shown (another tab may add more)
+    clear_pads: bool = False  # the scratchpad went with the last answer: empty it on the next run
     focus: str | None = None
     practise_question: str | None = None
     rewrite_prefill: dict[str, Any] = field(default_factory=dict)
