@@ -60,7 +60,8 @@ OWN_TASK = re.compile(
 )
 OWN_CLAIM = re.compile(r"\b(?:was|were) (?:mine|me|all me|my work|my part)\b|\bi did (?:it|that|this|them|the)", re.I)
 CHANGE = re.compile(
-    r"\b(?:(?:went|dropped|fell|rose|decreased|increased|shrank|came|cut|reduced|grew)(?: down| up)? (?:to|by|from)\b"
+    r"\b(?:(?:go|goes|went|drops?|dropped|falls?|fell|rises?|rose|decrease[sd]?|increase[sd]?|shrank|shrinks?|comes?|"
+    r"came|cuts?|reduce[sd]?)(?: down| up)? (?:to|by|from)\b"
     r"|(?:dropped|fell|rose|cut|reduced|decreased|increased|shrank) (?=\d)|"
     r"halved|doubled|tripled|now (?:takes|runs|is|are|sits)|(?:after|since) (?:the|that|this) (?:fix|change|"
     r"release|launch|rollout)|afterwards|no longer|went away|saved)\b",
@@ -70,7 +71,8 @@ VAGUE = re.compile(
     r"\b(?:some|a lot|lots|a bunch|various|things|stuff|changes|better|faster|slower|happier|improved|issues|"
     r"problems|much|way more|way less|a while|somehow|worked on|looked into|slow|fast|quick|huge|big|messy|broken|"
     r"unhappy|happy|annoyed|frustrated|often|again and again|for ages|a few|a couple|a balance|a solution|a way|"
-    r"pushed back|a new approach|an approach|some debate|got it done|the important ones|sort through|the (?:problem|issue|bug|cause)|"
+    r"pushed back|a new approach|an approach|some debate|got it done|the important ones|sort through|"
+    r"the (?:problem|issue|bug|cause)|"
     r"(?:fix|fixed|found|solved|sorted|handled|dealt with|restored|did) (?:it|them|that|this)|worked hard)\b",
     re.I,
 )
@@ -95,7 +97,8 @@ OUTCOME = re.compile(
 AFTERWARDS = re.compile(
     r"\b(?:in the (?:next|following|first) \w+|by the end|since then|from then on|afterwards|early|on time|"
     r"went live|with no (?:\w+ )?(?:incident|failed|lost|outage|downtime|error|finding)s?|no \w+ (?:was|were) "
-    r"(?:lost|used)|used it|signed|won|passed|stayed|finished|finish|cleared|every \w+ since|in total)\b",
+    r"(?:lost|used)|used it|signed|won|passed|stayed|finished|finish|cleared|every \w+ since|in total|now|"
+    r"instead of|the next \w+|no (?:dropped|failed|lost) \w+|peaked)\b",
     re.I,
 )
 CLAUSE = re.compile(
@@ -103,6 +106,7 @@ CLAUSE = re.compile(
     r"they|now)\b)|, (?:and|but|so) (?=\w)",
     re.I,
 )
+NEED = re.compile(r"\b(?:needed|need|needs|had to|has to|must|wanted|asked)\b", re.I)
 LONG = 20  # words: longer answer sentences are read clause by clause
 DUPLICATE = 0.9  # cosine at which a note restates a sentence already told (MiniLM, checked on the dashboard case)
 
@@ -169,10 +173,17 @@ def _role(text: str, probs: np.ndarray, lex: Lexicon, first: bool = False) -> st
     has_i = bool(I_SUBJECT.search(low))
     qty = quantities(low, lex) or re.findall(r"\d", low)
     mine = bool(re.match(r"\s*(?:i|we)\b", low))
-    if lex.has("learning_cues", low) and not qty:
+    lesson = [c for c in lex.find("learning_cues", low) if c != "changed how"] or re.search(
+        r"changed how (?:i|we)\b", low
+    )
+    if lesson and not qty:
         return "learning"
     if OWN_TASK.search(low) and not lex.has("before_after", low):
         return "task"
+    if lex.has("task_cues", low) and NEED.search(low) and not (lex.has("before_after", low) or CHANGE.search(low)):
+        return "task"  # a goal or a constraint: "finance needed it under a minute before the close"
+    if mine and qty and lex.has("before_after", low) and not (CHANGE.search(low) or AFTERWARDS.search(low)):
+        return "action"  # "I raised concurrency from 4 to 16": a setting they changed, not the outcome
     if qty and (lex.has("before_after", low) or (CHANGE.search(low) and not mine) or AFTERWARDS.search(low)):
         return "result"
     if not qty and not mine and OUTCOME.search(low) and not I_SUBJECT.search(low):
@@ -183,7 +194,7 @@ def _role(text: str, probs: np.ndarray, lex: Lexicon, first: bool = False) -> st
         best = "result"
     if best == "task" and not (OWN_TASK.search(low) or (lex.has("task_cues", low) and (has_i or "my " in low))):
         best = next(r for r in ranked if r not in ("other", "learning", "task"))  # no one's own task in it
-    outcome = lex.has("result_cues", low) or CHANGE.search(low) or OUTCOME.search(low)
+    outcome = CHANGE.search(low) or OUTCOME.search(low) or AFTERWARDS.search(low)
     if best in ("result", "learning") and first and not outcome:
         return "situation"  # an answer opens with its setting unless it says otherwise
     if best == "result" and qty and not outcome:

@@ -68,11 +68,11 @@ def prose(segs: list[Segment]) -> str:
     return " ".join(s.text for s in segs)
 
 
-def margin_markdown(segs: list[Segment]) -> str:
-    """The story with its parts named in the margin (a blockquote per part), for the app and Markdown export."""
-    lines = []
+def margin_markdown(segs: list[Segment], title: str = "Your answer, as you would say it") -> str:
+    """Markdown: the story as one paragraph to say, then the same sentences with their part in the margin."""
+    rows = ["| part | what you say |", "|---|---|"]
     for role in ORDER:
-        part = [s.text for s in segs if s.role == role]
+        part = " ".join(s.text for s in segs if s.role == role).replace("|", "\\|")
         if part:
-            lines.append(f"> *{LABELS[role]}*\n\n{' '.join(part)}\n")
-    return "\n".join(lines)
+            rows.append(f"| *{LABELS[role]}* | {part} |")
+    return f"# {title}\n\n{prose(segs)}\n\n" + "\n".join(rows) + "\n"

@@ -65,6 +65,8 @@ def test_dashboard_example_becomes_one_story(minilm_runtime: Runtime) -> None:
     assert {"replaced", "added"} <= kinds
     replaced = [c for c in r.changes if c.kind == "replaced"]
     assert any("a lot faster" in c.was for c in replaced)
+    md = r.markdown()
+    assert "| *Result* |" in md and r.text in md, "labels in the margin column only"
 
 
 def test_parts_follow_story_order_whatever_the_order_of_the_notes(minilm_runtime: Runtime) -> None:
@@ -121,31 +123,34 @@ def test_terms_and_capitals_kept(minilm_runtime: Runtime) -> None:
 
 def test_llm_prose_is_fact_checked_and_never_worse_than_offline(minilm_runtime: Runtime) -> None:
     rt = minilm_runtime
-    good = FakeChatModel(
+    q = rt.question_map[QID]
+    offline = Rewriter(rt).rewrite(WEAK, question=q, notes=NOTES)
+    invented = FakeChatModel(
         [
             {
                 "rewrite": "Situation: the checkout service on Kubernetes was slow for 40000 users, p95 was 2.1 "
-                "seconds. I found an N+1 query in the cart endpoint using pg_stat_statements and added a "
-                "composite index. After the fix p95 dropped to 300 ms and Stripe stopped timing out. I learned "
-                "to add query count alerts. [What did you personally own here?]"
+                "seconds. Action: I found an N+1 query in the cart endpoint using pg_stat_statements and added a "
+                "composite index. Result: After the fix p95 dropped to 300 ms and Stripe stopped timing out. I "
+                "learned to add query count alerts."
             }
         ]
     )
-    r = Rewriter(rt, good).rewrite(WEAK, question=rt.question_map[QID], notes=NOTES)
-    sent = good.calls[0]["messages"][1][1]
-    assert "<<plan-" in sent or "<<answer-" in sent or "<<" in sent
-    assert "pg_stat_statements" in sent, "the model writes from the sentence plan"
-    if r.backend == "fake":
-        invented = {f.text for f in r.unsupported_facts}
-        assert {"40000"} <= invented and "Stripe" in invented and "Kubernetes" in invented
-        assert "Stripe" not in r.text and not LABELS.search(r.text)
-    assert unsupported(r.text, [WEAK, NOTES], rt.scorer.lex) == []
-    offline = Rewriter(rt).rewrite(WEAK, question=rt.question_map[QID], notes=NOTES)
-    assert r.after.overall >= offline.after.overall
+    rw = Rewriter(rt, invented)
+    before = rt.scorer.score(WEAK, question=q)
+    llm = rw._llm(rw.planner.plan(WEAK, NOTES), WEAK, NOTES, q, q.prompt, before)
+    sent = invented.calls[0]["messages"][1][1]
+    assert "<<answer-" in sent and "pg_stat_statements" in sent and "Actions: " in sent, "written from the plan"
+    assert {"40000", "Stripe", "Kubernetes"} <= {f.text for f in llm.unsupported_facts}
+    assert "Stripe" not in llm.text and "[number?]" in llm.text and not LABELS.search(llm.text)
+    assert unsupported(llm.text, [WEAK, NOTES], rt.scorer.lex) == []
+    assert {s.role for s in llm.segments} >= {"action", "result"}
     poor = FakeChatModel([{"rewrite": "It went fine in the end."}])
-    p = Rewriter(rt, poor).rewrite(WEAK, question=rt.question_map[QID], notes=NOTES)
+    p = Rewriter(rt, poor).rewrite(WEAK, question=q, notes=NOTES)
     assert p.backend == "offline" and p.text == offline.text
     assert any("offline" in n for n in p.notices)
+    fluent = FakeChatModel([{"rewrite": offline.text}])
+    f = Rewriter(rt, fluent).rewrite(WEAK, question=q, notes=NOTES)
+    assert f.backend == "fake" and f.after.overall >= offline.after.overall
 
 
 def test_rewrite_cli_json_contract(
