@@ -95,6 +95,8 @@ def _show(result: Rewrite, answer: str) -> None:
         )
     elif result.placeholders:
         st.markdown("**To fill in:**\n" + "\n".join(f"- {md_escape(p)}" for p in result.placeholders))
+    else:
+        st.success("Nothing left to fill in: every part of the story has its facts.")
     st.markdown("**What changed**")
     _changes(result)
     with st.expander("Per-criterion gains"):
