@@ -73,7 +73,7 @@ VAGUE = re.compile(
     r"unhappy|happy|annoyed|frustrated|often|again and again|for ages|a few|a couple|a balance|a solution|a way|"
     r"pushed back|a new approach|an approach|some debate|got it done|the important ones|sort through|"
     r"the (?:problem|issue|bug|cause)|"
-    r"(?:fix|fixed|found|solved|sorted|handled|dealt with|restored|did) (?:it|them|that|this)|worked hard)\b",
+    r"(?:fix|fixed|found|solved|sorted|handled|dealt with|restored|did|cleaned) (?:it|them|that|this)|worked hard)\b",
     re.I,
 )
 WE = re.compile(r"\b(?:[Ww]e(?:'ve|'re|'d|'ll)?|[Oo]urselves|[Uu]s)\b")
@@ -103,7 +103,7 @@ AFTERWARDS = re.compile(
 )
 CLAUSE = re.compile(
     r",? (?:and|but|so) (?=(?:it|things|everything|that|this|the \w+|people|customers|users|everyone|everybody|"
-    r"they|now)\b)|, (?:and|but|so) (?=\w)",
+    r"they|now|we)\b)|, (?:and|but|so) (?=\w)",
     re.I,
 )
 NEED = re.compile(r"\b(?:needed|need|needs|had to|has to|must|wanted|asked)\b", re.I)
@@ -197,6 +197,8 @@ def _role(text: str, probs: np.ndarray, lex: Lexicon, first: bool = False) -> st
     outcome = CHANGE.search(low) or OUTCOME.search(low) or AFTERWARDS.search(low)
     if best in ("result", "learning") and first and not outcome:
         return "situation"  # an answer opens with its setting unless it says otherwise
+    if best == "action" and qty and not outcome and not (has_i or WE_SUBJECT.search(low)):
+        return "situation"  # figures with nobody acting on them: the setting
     if best == "result" and qty and not outcome:
         best = next(
             r for r in ranked if r not in ("other", "learning", "result")
@@ -211,7 +213,12 @@ def _clauses(sentence: str) -> list[str]:
     parts = [p.strip(" ,;") for p in CLAUSE.split(sentence)]
     if len(parts) < 2 or any(len(p.split()) < 3 for p in parts):
         return [sentence]
-    if len(sentence.split()) < LONG and not any(OUTCOME.search(p) or CHANGE.search(p) for p in parts[1:]):
+    handover = bool(I_SUBJECT.match(parts[0])) and any(re.match(r"we\b", p, re.I) for p in parts[1:])
+    if (
+        len(sentence.split()) < LONG
+        and not handover
+        and not any(OUTCOME.search(p) or CHANGE.search(p) for p in parts[1:])
+    ):
         return [sentence]
     return [p if p[-1] in ".!?" else p + "." for p in parts]
 
