@@ -19,7 +19,7 @@ from simulator.llm.guard import neutralise, new_delimiter
 from simulator.llm.structured import StructuredCaller
 from simulator.prompts import load_prompts
 from simulator.rewrite_explain import Change, NextStep, changes, criterion_gains, next_steps
-from simulator.rewrite_plan import LABELS, ORDER, Plan, Planner, _role
+from simulator.rewrite_plan import LABELS, ORDER, PIECE_ROLE, QUESTIONS, Plan, Planner, role_of
 from simulator.rewrite_prose import Segment, margin_markdown, prose, segments
 from simulator.runtime import Runtime
 from simulator.scoring import Scorer
@@ -256,13 +256,11 @@ class Rewriter:
         out = []
         for s, p in zip(sents, probs, strict=True):
             kind = "placeholder" if BRACKETS.fullmatch(s.strip()) else "sentence"
-            out.append(Segment(_role(s, p, self.scorer.lex), s, kind))
+            out.append(Segment(role_of(s, p, self.scorer.lex), s, kind))
         return out
 
 
 def _asks(plan: Plan) -> list[tuple[str, str]]:
-    from simulator.rewrite_plan import PIECE_ROLE, QUESTIONS
-
     return [(PIECE_ROLE[p], QUESTIONS[p]) for p in plan.missing]
 
 

@@ -167,7 +167,7 @@ def facts_of(text: str, lex: Lexicon) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _role(text: str, probs: np.ndarray, lex: Lexicon, first: bool = False) -> str:
+def role_of(text: str, probs: np.ndarray, lex: Lexicon, first: bool = False) -> str:
     """The model's role, corrected where the sentence says plainly what it is."""
     low = text.lower()
     has_i = bool(I_SUBJECT.search(low))
@@ -255,7 +255,7 @@ def _read(source: str, kind: str, star: StarClassifier, lex: Lexicon) -> list[Un
         concrete_step = bool(I_SUBJECT.search(low) or WE_SUBJECT.search(low)) and len(text.split()) >= 8
         specific = bool(facts) or ((bool(lex.shaped_terms(text)) or concrete_step) and not vague)
         vague = vague and not specific
-        role = _role(text, p, lex, i == 0 and kind == "answer")
+        role = role_of(text, p, lex, i == 0 and kind == "answer")
         vague = vague or (role == "result" and not facts)  # an outcome with no measure is the vague kind
         out.append(Unit(text, role, kind, i, specific, vague and not specific, facts, raw))
     return out
