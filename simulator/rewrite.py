@@ -1,7 +1,8 @@
-"""Scored behavioral rewrites: a STAR version of the candidate's answer in their own voice, with no invented
-facts. Offline, the candidate's own sentences are regrouped by STAR role, filler is trimmed, vague phrases
-become bracketed prompts and every missing part becomes a placeholder. With a model, a fluent rewrite is
-checked in code: every number, technology and name must come from the answer or the notes (facts.py)."""
+"""Scored behavioral rewrites: the candidate's answer and notes retold as one spoken STAR story in their own
+voice, with no invented facts. The sentence plan (rewrite_plan.py) decides what is said and where; offline the
+plan's sentences are the prose (rewrite_prose.py), with a model they are rewritten fluently from the same plan
+and checked in code (facts.py). A rewrite never scores below the answer, and a model's rewrite never scores
+below the offline one. rewrite_explain.py says why it is better and what to fill in next."""
 
 from __future__ import annotations
 
@@ -18,35 +19,26 @@ from simulator.llm.guard import neutralise, new_delimiter
 from simulator.llm.negotiate import EndpointMemory
 from simulator.llm.structured import StructuredCaller
 from simulator.prompts import load_prompts
+from simulator.rewrite_explain import Change, NextStep, changes, criterion_gains, next_steps
+from simulator.rewrite_plan import LABELS, ORDER, PIECE_ROLE, QUESTIONS, Plan, Planner, role_of
+from simulator.rewrite_prose import Segment, margin_markdown, prose, segments
 from simulator.runtime import Runtime
 from simulator.scoring import Scorer
-from simulator.scoring.injection import screen
+from simulator.scoring.scorer import Item
 from simulator.scoring.sentences import split_sentences
 
-ROLES = ("situation", "task", "action", "result")
-MISSING = {
-    "situation": "[Situation: which system or team, what went wrong, and why it mattered]",
-    "task": "[Task: what you personally had to achieve, and the constraint you worked under]",
-    "action": "[Action: the steps you took yourself, in order, with the tools you used]",
-    "result": "[Result: what changed, by how much, and how you knew]",
-}
-FILLER_WORDS = re.compile(
-    r"^(?:so yeah|so|well|ok(?:ay)?|right|yeah)[,.]?\s+"
-    r"|\b(?:basically|honestly|literally|you know,?|kind of|sort of|um+|uh+|like,)\s*",
+FREE_ID = "free-question"
+ROLE_LABEL = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=\n))\s*(?:\*\*)?(?:Situation|Task|Actions?|Results?|Learning|Lesson|Setting)"
+    r"(?:\*\*)?\s*[:\-–—]\s*",
     re.I,
-)
-VAGUE_PROMPTS = (
-    (re.compile(r"faster|performance|speed|latency|slow", re.I), "[how much faster? e.g. p95 before → after]"),
-    (re.compile(r"issues?|problems?|bugs?", re.I), "[which issues exactly?]"),
-    (re.compile(r"a lot|a bunch|various|many", re.I), "[how many, roughly?]"),
-    (re.compile(r"better|improv", re.I), "[improved how, and by how much?]"),
 )
 
 
 @dataclass
 class Rewrite:
     text: str
-    sections: dict[str, list[str]]
+    segments: list[Segment]
     placeholders: list[str]
     unsupported_facts: list[Fact]
     before: Scorecard
@@ -54,6 +46,12 @@ class Rewrite:
     backend: str = "offline"
     reference: str | None = None
     notices: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    next_steps: list[NextStep] = field(default_factory=list)
+
+    @property
+    def sections(self) -> dict[str, list[str]]:
+        return {r: [s.text for s in self.segments if s.role == r] for r in ORDER}
 
     @property
     def deltas(self) -> dict[str, float]:
@@ -62,6 +60,13 @@ class Rewrite:
             for r in self.before.rubrics
             if r in self.after.rubrics
         }
+
+    @property
+    def words(self) -> int:
+        return len(re.findall(r"[A-Za-z0-9][\w'.%-]*", scoring_text(self.text)))
+
+    def markdown(self) -> str:
+        return margin_markdown(self.segments)
 
     def public(self) -> dict[str, object]:
         return {
@@ -75,25 +80,25 @@ class Rewrite:
             "backend": self.backend,
             "reference_answer": self.reference,
             "notices": self.notices,
+            "words": self.words,
+            "segments": [{"role": s.role, "kind": s.kind, "text": s.text} for s in self.segments],
+            "changes": [c.public() for c in self.changes],
+            "criterion_gains": criterion_gains(self.before, self.after),
+            "next_steps": [n.public() for n in self.next_steps],
         }
 
 
-def _vague_prompt(phrase: str) -> str:
-    for pattern, prompt in VAGUE_PROMPTS:
-        if pattern.search(phrase):
-            return prompt
-    return "[be specific: what exactly, and how much?]"
-
-
-def render(sections: dict[str, list[str]]) -> str:
-    return "\n".join(f"{role.capitalize()}: {' '.join(sections[role])}" for role in ROLES if sections[role])
-
-
 def scoring_text(text: str) -> str:
-    """What the rewrite is scored on: placeholders count as missing, labels are not content."""
-    plain = BRACKETS.sub("", text)
-    plain = re.sub(r"(?m)^(Situation|Task|Action|Result):\s*", "", plain)
-    return re.sub(r"[ \t]+", " ", plain)
+    """What the rewrite is scored on: placeholders count as missing."""
+    return re.sub(r"[ \t]+", " ", BRACKETS.sub("", text)).strip()
+
+
+def strip_labels(text: str) -> str:
+    return ROLE_LABEL.sub(lambda m: " " if m.group(0).startswith((" ", "\n")) else "", text).strip()
+
+
+def _drops(before: Scorecard, after: Scorecard) -> list[str]:
+    return [r for r in before.rubrics if r in after.rubrics and after.rubrics[r].score < before.rubrics[r].score]
 
 
 class Rewriter:
@@ -101,93 +106,103 @@ class Rewriter:
         self.rt = rt
         self.scorer: Scorer = rt.scorer
         self.model = model
+        self.planner = Planner(self.scorer.star, self.scorer.lex)
+        self._intent: str | None = None
+
+    def _items(self, texts: list[str], question: Question | None, qtext: str) -> list[Item]:
+        if question is None and self._intent is not None:
+            # the same story retold is read under the answer's intent, so before and after share their rubrics
+            question = Question.model_construct(
+                id=FREE_ID,
+                round="behavioral",
+                intent=self._intent,
+                prompt=qtext,
+                key_points=[],
+                reference_answer=None,
+                design=None,
+                coding=None,
+            )
+        if question is not None:
+            return [Item(t, question=question) for t in texts]
+        return [Item(t, question_text=qtext, round="behavioral") for t in texts]
+
+    def _score_many(self, texts: list[str], question: Question | None, qtext: str) -> list[Scorecard]:
+        cards = self.scorer.score_many(self._items([scoring_text(t) for t in texts], question, qtext))
+        return [c.model_copy(update={"question_id": None}) if c.question_id == FREE_ID else c for c in cards]
 
     def _score(self, text: str, question: Question | None, qtext: str) -> Scorecard:
-        rubric_round = "behavioral"
-        if question is not None:
-            return self.scorer.score(text, question=question)
-        return self.scorer.score(text, question_text=qtext, round=rubric_round)
+        return self._score_many([text], question, qtext)[0]
 
     def rewrite(
         self, answer: str, question: Question | None = None, question_text: str | None = None, notes: str | None = None
     ) -> Rewrite:
         qtext = question.prompt if question else (question_text or "")
-        before = self._score(answer, question, qtext)
+        self._intent = None
+        before = self.scorer.score(answer, question=question, question_text=qtext or None, round="behavioral")
+        self._intent = before.intent
         notes = (notes or "").strip()
-        if self.model is not None:
-            try:
-                result = self._llm(answer, notes, question, qtext, before)
-            except ModelError as exc:
-                result = self._offline(answer, notes, question, qtext, before)
-                result.notices.append(f"model unavailable ({exc.kind}: {exc.message[:200]}); rewritten offline")
-                return result
-            if result.after.overall < before.overall:  # never hand back something worse than what they wrote
-                worse = before.overall - result.after.overall
-                result = self._offline(answer, notes, question, qtext, before)
-                result.notices.append(
-                    f"the model's rewrite scored {worse} points below your answer, so this is the offline rewrite"
-                )
-            return result
-        return self._offline(answer, notes, question, qtext, before)
+        plan = self.planner.plan(answer, notes)
+        offline = self._offline(plan, answer, notes, question, qtext, before)
+        if self.model is None:
+            return offline
+        try:
+            result = self._llm(plan, answer, notes, question, qtext, before)
+        except ModelError as exc:
+            offline.notices.append(f"model unavailable ({exc.kind}); rewritten offline")
+            return offline
+        if result.after.overall < before.overall:  # never hand back something worse than what they wrote
+            offline.notices.append(
+                f"the model's rewrite scored {before.overall - result.after.overall} points below your answer, "
+                "so this is the offline rewrite"
+            )
+            return offline
+        if result.after.overall < offline.after.overall:
+            offline.notices.append(
+                f"the model's rewrite scored {result.after.overall}, below the offline rewrite's "
+                f"{offline.after.overall}, so this is the offline rewrite"
+            )
+            return offline
+        return result
+
+    def _finish(self, result: Rewrite, plan: Plan, question: Question | None, qtext: str) -> Rewrite:
+        result.changes = changes(plan) if result.backend == "offline" else []
+        result.next_steps = (
+            next_steps(plan, result.segments, result.after, lambda ts: self._score_many(ts, question, qtext))
+            if result.backend == "offline"
+            else []
+        )
+        return result
 
     # ------------------------------------------------------------ offline
-    def _offline(self, answer: str, notes: str, question: Question | None, qtext: str, before: Scorecard) -> Rewrite:
-        lex = self.scorer.lex
-        sections: dict[str, list[str]] = {r: [] for r in ROLES}
-        placeholders: list[str] = []
-        sources = [screen(answer, lex).text, screen(notes, lex).text] if notes else [screen(answer, lex).text]
-        for source in sources:
-            sents = [s.text for s in split_sentences(source) if not s.is_code]
-            roles = self.scorer.star.roles(sents) if sents else []
-            for text, role in zip(sents, roles, strict=True):
-                low = text.lower()
-                has_fact = any(ch.isdigit() for ch in text) or lex.tech_terms(text)
-                if lex.has("platitudes", low) and not has_fact:
-                    continue  # filler that carries no fact
-                if role == "learning":
-                    role = "result"
-                if role == "other":
-                    if len(text.split()) <= 5 and not has_fact:
-                        continue
-                    role = "action"
-                cleaned = FILLER_WORDS.sub("", text).strip()
-                cleaned = cleaned[0].upper() + cleaned[1:] if cleaned else cleaned
-                for phrase in lex.find("vague_claims", cleaned.lower()):
-                    prompt = _vague_prompt(phrase)
-                    idx = cleaned.lower().find(phrase)
-                    if idx >= 0 and prompt not in cleaned:
-                        end = idx + len(phrase)
-                        cleaned = f"{cleaned[:end]} {prompt}{cleaned[end:]}"
-                        placeholders.append(prompt)
-                sections[role].append(cleaned)
-        for role in ROLES:
-            if not sections[role]:
-                sections[role].append(MISSING[role])
-                placeholders.append(MISSING[role])
-        joined_result = " ".join(sections["result"])
-        if not BRACKETS.fullmatch(joined_result.strip()):
-            if not any(ch.isdigit() for ch in BRACKETS.sub("", joined_result)):
-                sections["result"].append("[by how much? a number, before → after]")
-                placeholders.append("[by how much? a number, before → after]")
-            if not re.search(r"learn|lesson|next time|differently|taught", joined_result, re.I):
-                sections["result"].append("[What you learned, or would do differently next time]")
-                placeholders.append("[What you learned, or would do differently next time]")
-        if not any(re.search(r"\bI\b", s) for s in sections["action"] if not BRACKETS.fullmatch(s)):
-            sections["action"].append('[Which of these steps were yours? Say "I …"]')
-            placeholders.append('[Which of these steps were yours? Say "I …"]')
-        text = render(sections)
-        after = self._score(scoring_text(text), question, qtext)
+    def _offline(
+        self, plan: Plan, answer: str, notes: str, question: Question | None, qtext: str, before: Scorecard
+    ) -> Rewrite:
+        segs = segments(plan, f"{answer}\n{notes}")
+        text = prose(segs)
+        after = self._score(text, question, qtext)
         notices = []
-        if any(after.rubrics[r].score < before.rubrics[r].score for r in before.rubrics if r in after.rubrics):
-            # never worse than what the candidate wrote: keep their order, add only the prompts
-            text = answer.strip() + "\n" + "\n".join(dict.fromkeys(placeholders))
-            after = self._score(scoring_text(text), question, qtext)
-            notices.append("kept your original order: regrouping would have scored lower")
-        bad = unsupported(text, [answer, notes], lex, context=qtext)
-        return Rewrite(
+        if _drops(before, after):
+            # never worse than what the candidate wrote: keep their own order, ask only for what is missing
+            kept = sorted((u for u in plan.units), key=lambda u: (u.source != "answer", u.index))
+            order = [Segment(u.role, u.text, "sentence", u.source) for u in kept]
+            order += [s for s in segs if s.kind == "placeholder"]
+            alt = self._score(prose(order), question, qtext)
+            if not _drops(before, alt) or alt.overall > after.overall:
+                segs, text, after = order, prose(order), alt
+                notices.append("kept your original order: the story order would have scored lower on a rubric")
+            if _drops(before, after):  # as written, with only the questions added: never below the answer
+                asks = [s for s in segs if s.kind == "placeholder"]
+                segs = [Segment(u.role, u.text, "sentence", u.source) for u in plan.units if u.source == "notes"]
+                segs = [Segment("situation", answer.strip(), "sentence", "answer"), *segs, *asks]
+                text, after = prose(segs), self._score(prose(segs), question, qtext)
+                notices[-1:] = ["kept your answer as written: any reordering would have scored lower on a rubric"]
+        bad = unsupported(text, [answer, notes], self.scorer.lex, context=qtext)
+        if bad:
+            text = repair(text, bad)
+        result = Rewrite(
             text,
-            sections,
-            list(dict.fromkeys(placeholders)),
+            segs,
+            [s.text for s in segs if s.kind == "placeholder"],
             bad,
             before,
             after,
@@ -195,9 +210,12 @@ class Rewriter:
             question.reference_answer if question else None,
             notices,
         )
+        return self._finish(result, plan, question, qtext)
 
     # ---------------------------------------------------------------- LLM
-    def _llm(self, answer: str, notes: str, question: Question | None, qtext: str, before: Scorecard) -> Rewrite:
+    def _llm(
+        self, plan: Plan, answer: str, notes: str, question: Question | None, qtext: str, before: Scorecard
+    ) -> Rewrite:
         assert self.model is not None
         prompts = load_prompts(self.rt.settings.prompts_dir)
         settings = self.rt.settings
@@ -210,26 +228,28 @@ class Rewriter:
             timeout_cap=settings.llm_timeout_cap,
         )
         delimiter = new_delimiter()
+        lines = [f"{LABELS[u.role]}: {u.text}" for u in plan.units]
         system, user = prompts["rewrite_star"].render(
             question=qtext,
-            answer=neutralise(answer, delimiter),
-            notes=neutralise(notes or "(none)", delimiter),
+            plan=neutralise("\n".join(lines) or "(nothing usable)", delimiter),
+            missing="\n".join(f"{LABELS[r]}: {q}" for r, q in _asks(plan)) or "(nothing)",
             delimiter=delimiter,
         )
         budget = min(1600, 200 + (len(answer) + len(notes)) // 3)  # about the answer's length again, plus room
-        reply = caller.call([("system", system), ("user", user)], StarReply, max_tokens=budget, check=_star_check).value
-        sections = {r: [getattr(reply, r).strip()] if getattr(reply, r).strip() else [MISSING[r]] for r in ROLES}
-        text = render(sections)
+        reply = caller.call(
+            [("system", system), ("user", user)], ProseReply, max_tokens=budget, check=_prose_check
+        ).value
+        text = strip_labels(" ".join(reply.rewrite.split()))
         bad = unsupported(text, [answer, notes], self.scorer.lex, context=qtext)
         notices = []
         if bad:
             text = repair(text, bad)
             notices.append(f"{len(bad)} fact(s) not in your answer or notes were replaced by placeholders")
         placeholders = list(dict.fromkeys(BRACKETS.findall(text)))
-        after = self._score(scoring_text(text), question, qtext)
-        return Rewrite(
+        after = self._score(text, question, qtext)
+        result = Rewrite(
             text,
-            sections,
+            self._segments_of(text),
             placeholders,
             bad,
             before,
@@ -238,26 +258,32 @@ class Rewriter:
             question.reference_answer if question else None,
             notices,
         )
+        result.changes = changes(plan)
+        return result
+
+    def _segments_of(self, text: str) -> list[Segment]:
+        """Margin roles for a model's prose, read the same way as the candidate's sentences."""
+        sents = [s.text for s in split_sentences(text) if s.text.strip()]
+        probs = self.scorer.star.probabilities([BRACKETS.sub("", s) or s for s in sents])
+        out = []
+        for s, p in zip(sents, probs, strict=True):
+            kind = "placeholder" if BRACKETS.fullmatch(s.strip()) else "sentence"
+            out.append(Segment(role_of(s, p, self.scorer.lex), s, kind))
+        return out
 
 
-class StarReply(BaseModel):
-    """All four parts are required: a reply of defaults is not a rewrite."""
+def _asks(plan: Plan) -> list[tuple[str, str]]:
+    return [(PIECE_ROLE[p], QUESTIONS[p]) for p in plan.missing]
 
+
+class ProseReply(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    situation: str
-    task: str
-    action: str
-    result: str
+    rewrite: str
 
 
-def _star_check(reply: StarReply) -> str | None:
-    empty = [r for r in ROLES if not getattr(reply, r).strip()]
-    if len(empty) == len(ROLES):
-        return (
-            "every part is empty: write the situation, task, action and result (placeholders where facts are missing)"
-        )
-    if empty:
-        return f"{', '.join(empty)} empty: write it, or a [bracketed placeholder] where the fact is missing"
+def _prose_check(reply: ProseReply) -> str | None:
+    if len(reply.rewrite.split()) < 20:
+        return "the rewrite is empty or a fragment: write the whole story as first-person prose"
     return None
 
 

@@ -9,7 +9,9 @@ import typer
 from simulator.cli.common import TextOrJson, emit_json
 from simulator.errors import InputError
 from simulator.llm import get_chat_model
-from simulator.rewrite import Rewriter
+from simulator.rewrite import Rewrite, Rewriter
+from simulator.rewrite_explain import criterion_gains
+from simulator.rewrite_plan import LABELS, ORDER
 from simulator.runtime import get_runtime
 from simulator.textio import clean_text, read_text_file
 
@@ -43,16 +45,40 @@ def rewrite(
     if fmt is TextOrJson.json:
         emit_json(result.public())
         return 0
-    typer.echo("Rewrite (bracketed parts are yours to fill in):\n")
-    for line in result.text.splitlines():
-        typer.echo(textwrap.fill(line, 100, subsequent_indent="  "))
+    _print(result)
+    return 0
+
+
+def _print(result: Rewrite) -> None:
+    typer.echo("Your story, with the part of the story in the margin ([brackets]: answer them in --notes-file):\n")
+    for role in ORDER:
+        part = " ".join(s.text for s in result.segments if s.role == role)
+        if part:
+            lines = textwrap.wrap(part, 86) or [""]
+            typer.echo(f"{LABELS[role]:<11} | {lines[0]}")
+            for line in lines[1:]:
+                typer.echo(f"{'':<11} | {line}")
+    typer.echo(f"\nAs you would say it ({result.words} words):\n" + textwrap.fill(result.text, 100))
     typer.echo(f"\nScore {result.before.overall} → {result.after.overall} (placeholders count as missing)")
     for rid, delta in result.deltas.items():
         typer.echo(
             f"  {rid:<14} {result.before.rubrics[rid].score:.1f} → {result.after.rubrics[rid].score:.1f}"
             f"  ({delta:+.1f})"
         )
-    if result.placeholders:
+    gains = [(k, g) for k, g in criterion_gains(result.before, result.after).items() if g["gain"]]
+    if gains:
+        typer.echo("  criteria: " + ", ".join(f"{k} {g['before']}→{g['after']}" for k, g in gains))
+    shown = [c for c in result.changes if c.kind != "dropped"]
+    if shown:
+        typer.echo("\nWhat changed:")
+        for c in shown:
+            was = f" (was: {c.was})" if c.was and c.kind in ("replaced", "merged", "voice") else ""
+            typer.echo(textwrap.fill(f"  - {c.kind} [{c.role}]: {c.text}{was}", 100, subsequent_indent="    "))
+    if result.next_steps:
+        typer.echo("\nTo fill in next (biggest gain first):")
+        for i, step in enumerate(result.next_steps, 1):
+            typer.echo(f"  {i}. {step.question}  (about +{step.gain})")
+    elif result.placeholders:
         typer.echo("\nTo fill in:\n" + "\n".join(f"  - {p}" for p in result.placeholders))
     if result.unsupported_facts:
         typer.echo(
@@ -62,4 +88,3 @@ def rewrite(
         typer.echo(f"Note: {n}")
     if result.reference:
         typer.echo("\nA strong reference answer from the bank:\n" + textwrap.fill(result.reference, 100))
-    return 0

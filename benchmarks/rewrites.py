@@ -1,0 +1,197 @@
+"""Do offline rewrites become a story the candidate could say, with every fact theirs? Prints one JSON object;
+exits 1 when a target is missed.
+
+Over the weak answers in benchmarks/data/rewrites_*.yaml (many voices, each with notes that supply what it
+lacks, filed by the part of the story each fact belongs to), three runs per answer:
+- without notes: no rubric may drop, and every missing piece gets exactly one placeholder;
+- with full notes (joined in a scrambled order, so placement is the rewriter's job): the score, the gain,
+  placeholders left, role labels in the prose, invented numbers or names, and whether every number from the
+  notes lands in a sentence of the right part;
+- with the lesson left out of the notes: only the lesson's question may remain.
+Scores are reported, not hard-coded: the scorer's overall is calibrated elsewhere and may shift.
+
+    python benchmarks/rewrites.py [--limit N] [--show ID]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import time
+from typing import Any
+
+from _common import ROOT
+
+from simulator.facts import NUMBER, unsupported
+from simulator.rewrite import Rewrite, Rewriter
+from simulator.rewrite_plan import QUESTIONS
+from simulator.runtime import get_runtime
+
+DATA = ROOT / "benchmarks" / "data"
+SCRAMBLE = ("result", "action", "situation", "learning", "cause", "ownership", "task")  # notes as typed, out of order
+PLACES = {  # where a fact from each kind of note may be told
+    "situation": {"situation"},
+    "cause": {"situation", "action"},
+    "task": {"task"},
+    "action": {"action"},
+    "ownership": {"task", "action"},
+    "result": {"result"},
+    "learning": {"learning"},
+}
+FAMILY = {"action_detail": "action", "result_figure": "result"}  # one piece, asked one of two ways
+LABEL = re.compile(r"\b(?:Situation|Task|Action|Result|Learning|Lesson)\s*:", re.I)
+TARGETS = {
+    "full_notes_mean_after": 75.0,
+    "full_notes_mean_gain": 30.0,
+    "placeholders_left_with_full_notes": 0,
+    "role_labels_in_prose": 0,
+    "invented_facts": 0,
+    "note_numbers_missing_or_misplaced": 0,
+    "rubric_drops_without_notes": 0,
+    "missing_pieces_without_a_placeholder": 0,
+    "duplicate_placeholders": 0,
+    "placeholders_left_beyond_the_unanswered_lesson": 0,
+}
+
+
+def load(limit: int | None) -> list[dict[str, Any]]:
+    import yaml
+
+    items: list[dict[str, Any]] = []
+    for path in sorted(DATA.glob("rewrites_*.yaml")):
+        items += yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
+    ids = [i["id"] for i in items]
+    if len(set(ids)) != len(ids):
+        raise SystemExit(json.dumps({"error": "duplicate ids in benchmarks/data/rewrites_*.yaml"}))
+    return items[:limit] if limit else items
+
+
+def join_notes(notes: dict[str, str], leave_out: str = "") -> str:
+    return " ".join(notes[k] for k in SCRAMBLE if k in notes and k != leave_out)
+
+
+def placed(r: Rewrite, notes: dict[str, str]) -> list[dict[str, str]]:
+    """Numbers from the notes that are absent from the rewrite or told in the wrong part of the story."""
+    bad = []
+    for kind, text in notes.items():
+        for num in dict.fromkeys(n.rstrip(".,") for n in NUMBER.findall(text)):
+            pattern = re.compile(r"(?<![\d.,])" + re.escape(num) + r"(?![\d])")
+            roles = {s.role for s in r.segments if s.kind == "sentence" and pattern.search(s.text)}
+            if not roles & PLACES[kind]:
+                bad.append({"number": num, "note": kind, "told_in": ",".join(sorted(roles)) or "nowhere"})
+    return bad
+
+
+def run(items: list[dict[str, Any]], show: str | None) -> dict[str, Any]:
+    rt = get_runtime()
+    rw = Rewriter(rt)
+    rows = []
+    t0 = time.perf_counter()
+    for it in items:
+        q, answer, notes = it["question"], it["answer"], it["notes"]
+        full_text = join_notes(notes)
+        bare = rw.rewrite(answer, question_text=q)
+        full = rw.rewrite(answer, question_text=q, notes=full_text)
+        partial = rw.rewrite(answer, question_text=q, notes=join_notes(notes, leave_out="learning"))
+        expected = {FAMILY.get(p, p) for p in it["missing"]}
+        asked = list(bare.placeholders)
+        pieces = [FAMILY.get(k, k) for k, v in QUESTIONS.items() if v in asked]
+        row = {
+            "id": it["id"],
+            "voice": it["voice"],
+            "before": full.before.overall,
+            "after_no_notes": bare.after.overall,
+            "after_full_notes": full.after.overall,
+            "gain_full_notes": full.after.overall - full.before.overall,
+            "words_full_notes": full.words,
+            "drops_no_notes": [
+                rid
+                for rid, rb in bare.before.rubrics.items()
+                if rid in bare.after.rubrics and bare.after.rubrics[rid].score < rb.score
+            ],
+            "missing_expected": sorted(expected),
+            "missing_asked": pieces,
+            "unasked": sorted(expected - set(pieces)),
+            "extra_asked": sorted(set(pieces) - expected),
+            "duplicates": len(asked) - len(set(asked)),
+            "left_full_notes": full.placeholders,
+            "left_without_lesson_note": [p for p in partial.placeholders if p != QUESTIONS["learning"]],
+            "labels": len(LABEL.findall(full.text)) + len(LABEL.findall(bare.text)),
+            "invented": [f.text for f in unsupported(full.text, [answer, full_text], rt.scorer.lex)]
+            + [f.text for f in unsupported(bare.text, [answer], rt.scorer.lex)],
+            "misplaced": placed(full, notes),
+            "changes": {k: sum(1 for c in full.changes if c.kind == k) for k in ("replaced", "moved", "added")},
+        }
+        rows.append(row)
+        if show == it["id"]:
+            print(json.dumps({"no_notes": bare.text, "full_notes": full.text, "row": row}, indent=1), file=sys.stderr)
+    seconds = time.perf_counter() - t0
+    after = [r["after_full_notes"] for r in rows]
+    gains = [r["gain_full_notes"] for r in rows]
+    words = [r["words_full_notes"] for r in rows]
+    figures = {
+        "full_notes_mean_after": round(statistics.mean(after), 1),
+        "full_notes_mean_gain": round(statistics.mean(gains), 1),
+        "placeholders_left_with_full_notes": sum(len(r["left_full_notes"]) for r in rows),
+        "role_labels_in_prose": sum(r["labels"] for r in rows),
+        "invented_facts": sum(len(r["invented"]) for r in rows),
+        "note_numbers_missing_or_misplaced": sum(len(r["misplaced"]) for r in rows),
+        "rubric_drops_without_notes": sum(len(r["drops_no_notes"]) for r in rows),
+        "missing_pieces_without_a_placeholder": sum(len(r["unasked"]) for r in rows),
+        "duplicate_placeholders": sum(r["duplicates"] for r in rows),
+        "placeholders_left_beyond_the_unanswered_lesson": sum(len(r["left_without_lesson_note"]) for r in rows),
+    }
+    missed = [
+        k
+        for k, target in TARGETS.items()
+        if (figures[k] < target if k.startswith("full_notes_mean") else figures[k] > target)
+    ]
+    return {
+        "answers": len(rows),
+        "voices": len({r["voice"] for r in rows}),
+        "figures": figures,
+        "targets": TARGETS,
+        "missed": missed,
+        "also": {
+            "full_notes_min_after": min(after),
+            "full_notes_share_at_least_75": round(sum(a >= 75 for a in after) / len(after), 3),
+            "mean_before": round(statistics.mean(r["before"] for r in rows), 1),
+            "no_notes_mean_after": round(statistics.mean(r["after_no_notes"] for r in rows), 1),
+            "words_full_notes": {"min": min(words), "median": statistics.median(words), "max": max(words)},
+            "questions_beyond_the_hand_read_missing_pieces": sum(len(r["extra_asked"]) for r in rows),
+            "answers_whose_questions_match_the_hand_reading": sum(
+                not r["unasked"] and not r["extra_asked"] for r in rows
+            ),
+            "changes_full_notes": {k: sum(r["changes"][k] for r in rows) for k in ("replaced", "moved", "added")},
+            "seconds": round(seconds, 1),
+        },
+        "rows": [
+            r
+            for r in rows
+            if r["unasked"]
+            or r["misplaced"]
+            or r["invented"]
+            or r["left_full_notes"]
+            or r["drops_no_notes"]
+            or r["after_full_notes"] < 75
+            or r["left_without_lesson_note"]
+            or r["extra_asked"]
+        ],
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--show", default=None, help="print the two rewrites of this id to stderr")
+    args = ap.parse_args()
+    out = run(load(args.limit), args.show)
+    print(json.dumps(out, indent=1))
+    return 1 if out["missed"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

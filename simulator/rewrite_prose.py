@@ -1,0 +1,78 @@
+"""From a sentence plan to spoken prose: one paragraph in story order, light spoken links between the parts,
+each still-missing piece asked once where it belongs, and a margin role for every sentence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from simulator.rewrite_plan import LABELS, ORDER, PIECE_ROLE, QUESTIONS, Plan, Unit
+
+MAX_WORDS = 250  # about two minutes spoken
+MIN_WORDS = 120
+LINKS = {"action": "So", "result": "In the end,", "learning": "Now, looking back,"}
+
+
+@dataclass
+class Segment:
+    role: str
+    text: str
+    kind: str  # sentence | placeholder
+    source: str = ""  # answer | notes (sentences only)
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"[A-Za-z0-9][\w'.%-]*", text))
+
+
+def _linked(text: str, role: str, ordinary: set[str]) -> str:
+    """'So I …', 'In the end, load time …': only where the first word is one the candidate writes in lower case
+    (or "I"), so no name or term loses its capital."""
+    link = LINKS.get(role)
+    first = text.split(" ", 1)[0]
+    if link is None or not first.isalpha():
+        return text
+    if first == "I":
+        return f"{link} {text}"
+    if first.lower() in ordinary and first[0].isupper():
+        return f"{link} {first.lower()}{text[len(first) :]}"
+    return text
+
+
+def trim(plan: Plan) -> list[Unit]:
+    """Over two minutes: the least specific sentences go first, never the last one of a part."""
+    units = list(plan.units)
+    while sum(_words(u.text) for u in units) > MAX_WORDS:
+        spare = [u for u in units if sum(1 for v in units if v.role == u.role) > 1]
+        if not spare:
+            break
+        worst = min(spare, key=lambda u: (u.specific, len(u.facts), -_words(u.text)))
+        units.remove(worst)
+    return units
+
+
+def segments(plan: Plan, sources: str) -> list[Segment]:
+    ordinary = {w for w in re.findall(r"\b[a-z][a-z']+\b", sources)}
+    units = trim(plan)
+    out: list[Segment] = []
+    for role in ORDER:
+        mine = [u for u in units if u.role == role]
+        for k, u in enumerate(mine):
+            text = _linked(u.text, role, ordinary) if k == 0 and out else u.text
+            out.append(Segment(role, text, "sentence", u.source))
+        out += [Segment(role, QUESTIONS[p], "placeholder") for p in plan.missing if PIECE_ROLE[p] == role]
+    return out
+
+
+def prose(segs: list[Segment]) -> str:
+    return " ".join(s.text for s in segs)
+
+
+def margin_markdown(segs: list[Segment], title: str = "Your answer, as you would say it") -> str:
+    """Markdown: the story as one paragraph to say, then the same sentences with their part in the margin."""
+    rows = ["| part | what you say |", "|---|---|"]
+    for role in ORDER:
+        part = " ".join(s.text for s in segs if s.role == role).replace("|", "\\|")
+        if part:
+            rows.append(f"| *{LABELS[role]}* | {part} |")
+    return f"# {title}\n\n{prose(segs)}\n\n" + "\n".join(rows) + "\n"
