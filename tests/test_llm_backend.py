@@ -287,7 +287,8 @@ def test_a_session_counts_tokens_per_turn_and_estimates_its_cost(
         server.enqueue({"json": judged(rt, rt.question_map[qid], a, level=3)})
     store = SessionStore(f"sqlite:///{tmp_path / 'db.sqlite'}")
     backend = backend_for(rt, server, tmp_path, model="gpt-4o-mini")
-    iv = Interviewer(rt, backend, store, "ana", clock=SimulatedClock())
+    # no follow-ups: one answer per question (a design question would otherwise walk its phases)
+    iv = Interviewer(rt, backend, store, "ana", clock=SimulatedClock(), max_follow_ups=0)
     sid = iv.start(Plan(rounds=["technical"], questions=3, question_ids=ids))[0]["id"]
     events = [e for a in answers for e in iv.respond(a)]
     assert len(server.chats) == 3, "one model request per candidate turn"
