@@ -108,7 +108,8 @@ def test_settings_test_connection_against_a_loopback_endpoint() -> None:
         assert any("Saved" in s.value for s in at.success)
         button(at, "Test connection").click().run()
         assert any("endpoint answered" in s.value for s in at.success)
-        server.enqueue({"status": 500}, {"status": 500}, {"status": 500})
+        assert any("structured output: **json_schema**" in s.value for s in at.success), "the probe's mode"
+        server.rejected |= {"json_schema", "tools", "json_mode"}  # the server now refuses every mode
         button(at, "Test connection").click().run()
         assert at.error and "What to do" in at.error[0].value
         at.text_input(key="set_profile").input("   ")
