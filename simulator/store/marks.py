@@ -73,6 +73,9 @@ def _spans(answer: str, quote: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(pattern, answer, flags=re.IGNORECASE)]
 
 
+FENCE_LINE = re.compile(r"(?m)^[ \t]*```[\w+#.-]*[ \t]*(?:\n|$)")
+
+
 def marked_answer(answer: str, crits: list[Criterion], only: str | None = None) -> str:
     """The answer as escaped HTML; each quoted stretch in a <mark> carrying the classes of the criteria it backs.
     With `only`, just that criterion's quotes are marked."""
@@ -98,7 +101,7 @@ def marked_answer(answer: str, crits: list[Criterion], only: str | None = None) 
             else:
                 out.append(piece)
             start = k
-    return "".join(out)
+    return FENCE_LINE.sub("", "".join(out))  # the code itself stays; its ``` fence lines are not prose to mark
 
 
 def legend(crits: list[Criterion]) -> str:

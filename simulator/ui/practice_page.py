@@ -341,7 +341,7 @@ def render() -> None:
         _send(s, pressed)
         session = store().get(s.profile, session.id)
     usage = next((e.get("usage") for e in s.events if e["type"] == "summary"), None)
-    transient = [e for e in s.events if e["type"] == "notice"]
+    transient = [e for e in s.events if e["type"] in ("notice", "interviewer", "phase")]  # not stored as turns
     _transcript(session_events(session, iv, usage) + transient)
     remember(s, session)
     if iv.finished:
