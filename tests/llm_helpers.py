@@ -18,9 +18,10 @@ def judged(
     evidence: str | None = None,
 ) -> dict[str, Any]:
     quote = evidence if evidence is not None else answer.split(".")[0]
+    scored = rt.scorer.score(answer, question=q).rubrics  # the rubrics the judge is asked about for this answer
     criteria = [
         {"rubric": rid, "criterion": c.id, "level": level, "evidence": [quote], "feedback": f"Fix {c.id}."}
-        for rid in q.rubrics
+        for rid in scored
         for c in rt.rubrics[rid].criteria
     ]
     return {

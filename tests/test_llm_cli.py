@@ -87,7 +87,10 @@ def test_an_all_default_rewrite_is_not_accepted(fake_runtime: Runtime) -> None:
 
 def test_a_model_rewrite_that_scores_below_the_answer_is_replaced(fake_runtime: Runtime) -> None:
     rt = fake_runtime
-    worse = {"situation": "Something was slow.", "task": "Fix it.", "action": "I fixed it.", "result": "Better."}
+    worse = {
+        "rewrite": "Something was slow at work. I had to fix it somehow. I fixed it in the end. It was better "
+        "afterwards, more or less, and that was about it as far as I can remember now."
+    }
     r = Rewriter(rt, FakeChatModel([worse])).rewrite(ANSWER, question=rt.question_map[QID])
     assert r.backend == "offline" and r.after.overall >= r.before.overall
     assert any("points below your answer" in n for n in r.notices)

@@ -124,7 +124,7 @@ PROFILES: dict[str, Profile] = {
         refuse=_vllm_refuse,
         tool_call_id=lambda: "chatcmpl-tool-" + uuid.uuid4().hex,
         forced_tool_finish="stop",
-        context_tokens=4096,
+        context_tokens=8192,  # a 7B model served with an 8k window
     ),
     "openai": Profile(
         "openai",
