@@ -104,20 +104,23 @@ def main() -> None:
         if not ok:
             failures[name].append(ident)
 
+    def lowers(name: str, variant: str, rubric: str, a: str) -> None:
+        """Checked where the answer's intent scores `rubric`. A rubric the damaged answer no longer earns (a
+        story without its decision is not held to tradeoffs) counts as the lowest score."""
+        full = by[(a, "full")]
+        if rubric not in full.rubrics or (a, variant) not in by:
+            return
+        damaged = by[(a, variant)].rubrics.get(rubric)
+        check(name, (damaged.score if damaged else 1.0) < full.rubrics[rubric].score, a)
+
     for ans in data:
         a = ans["id"]
         full = by[(a, "full")]
-        spec = full.rubrics["specificity"].score
-        if (a, "no_result") in by:
-            check("no_result_lowers_star", by[(a, "no_result")].rubrics["star"].score < full.rubrics["star"].score, a)
-        check("no_numbers_lowers_specificity", by[(a, "no_numbers")].rubrics["specificity"].score < spec, a)
-        check("no_tools_lowers_specificity", by[(a, "no_tools")].rubrics["specificity"].score < spec, a)
-        check("we_not_i_lowers_specificity", by[(a, "we_not_i")].rubrics["specificity"].score < spec, a)
-        check(
-            "no_reasons_lowers_tradeoffs",
-            by[(a, "no_reasons")].rubrics["tradeoffs"].score < full.rubrics["tradeoffs"].score,
-            a,
-        )
+        lowers("no_result_lowers_star", "no_result", "star", a)
+        lowers("no_numbers_lowers_specificity", "no_numbers", "specificity", a)
+        lowers("no_tools_lowers_specificity", "no_tools", "specificity", a)
+        lowers("we_not_i_lowers_specificity", "we_not_i", "specificity", a)
+        lowers("no_reasons_lowers_tradeoffs", "no_reasons", "tradeoffs", a)
         check("truncation_lowers_overall", by[(a, "truncated")].overall < full.overall, a)
         check("platitudes_add_at_most_2", by[(a, "platitudes")].overall <= full.overall + 2, a)
         for k in range(len(INJECTIONS)):
