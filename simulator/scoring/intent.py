@@ -10,7 +10,6 @@ The settings live in `rubrics/calibration/intents.yaml`.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 from collections.abc import Sequence
@@ -24,6 +23,7 @@ from simulator.contracts.question import Intent, Question
 from simulator.errors import DataFileError
 from simulator.loaders import read_yaml
 from simulator.scoring.encoder import Encoder
+from simulator.scoring.fitted import Weights, cached, logistic
 
 INTENTS: tuple[Intent, ...] = ("story", "hypothetical", "opinion", "explanation", "design", "coding")
 PAST_I = re.compile(
@@ -115,31 +115,15 @@ class IntentModel:
         self._lock = threading.Lock()
         self._weights: tuple[np.ndarray, np.ndarray] | None = None
 
-    def _fit(self) -> tuple[np.ndarray, np.ndarray]:
+    def _fit(self) -> Weights:
         rows = [(e.text, e.intent) for e in load_exemplars(self.rubrics_dir)] + self._bank
         key = "\n".join(f"{i}\t{t}" for t, i in rows) + self.encoder.name + str(self.config.c)
-        cache = (
-            self.cache_dir / f"intent-{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz" if self.cache_dir else None
-        )
-        if cache is not None and cache.exists():
-            try:
-                with np.load(cache) as z:
-                    return z["coef"], z["intercept"]
-            except (OSError, ValueError, KeyError):
-                cache.unlink(missing_ok=True)
-        from sklearn.linear_model import LogisticRegression
 
-        x = np.stack([e.vector for e in self.encoder.encode([t.strip()[:1000] for t, _ in rows])])
-        y = np.array([INTENTS.index(i) for _, i in rows])
-        clf = LogisticRegression(C=self.config.c, max_iter=5000).fit(x, y)
-        coef, intercept = clf.coef_.astype(np.float32), clf.intercept_.astype(np.float32)
-        if cache is not None:
-            try:
-                cache.parent.mkdir(parents=True, exist_ok=True)
-                np.savez(cache, coef=coef, intercept=intercept)
-            except OSError:
-                pass  # a read-only data dir only costs a refit next time
-        return coef, intercept
+        def fit() -> Weights:
+            x = np.stack([e.vector for e in self.encoder.encode([t.strip()[:1000] for t, _ in rows])])
+            return logistic(x, np.array([INTENTS.index(i) for _, i in rows]), self.config.c, 5000)
+
+        return cached(self.cache_dir, "intent", key, fit)
 
     def weights(self) -> tuple[np.ndarray, np.ndarray]:
         with self._lock:

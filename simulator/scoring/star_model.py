@@ -5,7 +5,6 @@ settings live in `rubrics/calibration/star_model.yaml`. The fitted weights are c
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from simulator.embeddings import DIM
 from simulator.errors import DataFileError
 from simulator.loaders import read_yaml
 from simulator.scoring.encoder import Encoder
+from simulator.scoring.fitted import Weights, cached, logistic
 from simulator.scoring.lexicon import Lexicon
 
 ROLES = ("situation", "task", "action", "result", "learning", "other")
@@ -154,12 +154,8 @@ def feature_matrix(
     return np.hstack([vectors, cues, pos, context_weight * prev, context_weight * nxt]).astype(np.float32)
 
 
-def fit(x: np.ndarray, y: np.ndarray, settings: StarSettings) -> tuple[np.ndarray, np.ndarray]:
-    from sklearn.linear_model import LogisticRegression
-
-    clf = LogisticRegression(C=settings.c, max_iter=settings.max_iter)
-    clf.fit(x, y)
-    return clf.coef_.astype(np.float32), clf.intercept_.astype(np.float32)
+def fit(x: np.ndarray, y: np.ndarray, settings: StarSettings) -> Weights:
+    return logistic(x, y, settings.c, settings.max_iter)
 
 
 def training_matrix(
@@ -186,25 +182,16 @@ class StarClassifier:
         self._lock = threading.Lock()
         self._weights: tuple[np.ndarray, np.ndarray] | None = None
 
-    def _train(self) -> tuple[np.ndarray, np.ndarray]:
+    def _train(self) -> Weights:
         examples = load_training(self.rubrics_dir)
         key = "\n".join(f"{e.role}\t{e.story}\t{e.text}" for e in examples) + self.encoder.name
         key += self.settings.model_dump_json()
-        cache = self.cache_dir / f"star-{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz" if self.cache_dir else None
-        if cache is not None and cache.exists():
-            try:
-                with np.load(cache) as z:
-                    return z["coef"], z["intercept"]
-            except (OSError, ValueError, KeyError):
-                cache.unlink(missing_ok=True)
-        coef, intercept = fit(*training_matrix(examples, self.encoder, self.lex, self.settings), self.settings)
-        if cache is not None:
-            try:
-                cache.parent.mkdir(parents=True, exist_ok=True)
-                np.savez(cache, coef=coef, intercept=intercept)
-            except OSError:
-                pass  # a read-only data dir only costs a retrain next time
-        return coef, intercept
+        return cached(
+            self.cache_dir,
+            "star",
+            key,
+            lambda: fit(*training_matrix(examples, self.encoder, self.lex, self.settings), self.settings),
+        )
 
     def weights(self) -> tuple[np.ndarray, np.ndarray]:
         with self._lock:
