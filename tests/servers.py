@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,9 +23,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_app(env: dict[str, str], log_path: Path) -> Iterator[str]:
-    """`streamlit run streamlit_app.py` on a free loopback port; yields its URL once /_stcore/health says ok."""
-    port = free_port()
+def streamlit_app(
+    env: dict[str, str], log_path: Path, *, port: int | None = None, args: Sequence[str] = ()
+) -> Iterator[str]:
+    """`streamlit run streamlit_app.py` on a loopback port (a free one unless given) with extra command-line `args`;
+    yields its URL once /_stcore/health says ok."""
+    port = port or free_port()
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [
@@ -40,6 +43,7 @@ def streamlit_app(env: dict[str, str], log_path: Path) -> Iterator[str]:
                 "127.0.0.1",
                 "--browser.gatherUsageStats",
                 "false",
+                *args,
             ],
             cwd=PROJECT_ROOT,
             env=env,

@@ -10,7 +10,7 @@ from simulator.llm.negotiate import EndpointMemory
 from simulator.llm.structured import StructuredCaller
 from simulator.ui.connection import OPENAI_URL, Problem, diagnose, endpoint, has_key, selection_problem
 from simulator.ui.resources import chat_model, runtime
-from simulator.ui.state import state
+from simulator.ui.state import signed_in_identity, state
 
 
 def _go_offline(prefix: str) -> None:
@@ -88,7 +88,11 @@ def render() -> None:
         with problem_slot.container():
             offer_offline(selection_problem(base, key), "set")
     stt = st.text_input("Speech-to-text model (voice answers)", value=s.stt_model, key="set_stt")
-    profile = st.text_input("Profile (whose sessions these are)", value=s.profile, key="set_profile", max_chars=64)
+    if signed_in_identity():  # the sign-in decides whose sessions these are (docs/DEPLOY.md)
+        profile = s.profile
+        st.caption(f"Your sessions are kept under your sign-in: `{s.profile}`")
+    else:
+        profile = st.text_input("Profile (whose sessions these are)", value=s.profile, key="set_profile", max_chars=64)
     if st.button("Save", key="set_save"):
         if not profile.strip():
             st.error("The profile name cannot be empty.")

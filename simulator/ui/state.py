@@ -33,14 +33,11 @@ class AppState:
 
 
 def signed_in_identity() -> str | None:
-    """The signed-in user's identity when the app runs with Streamlit authentication (st.login)."""
-    try:
-        user = st.user
-        if user.is_logged_in:
-            return str(user.get("email") or user.get("sub") or user.get("name") or "") or None
-    except (AttributeError, KeyError, RuntimeError):
-        return None
-    return None
+    """The owner key of the user signed in with Streamlit authentication (st.login), None when nobody is."""
+    from simulator.ui.access import owner_from_claims, signed_in_claims
+
+    claims = signed_in_claims()
+    return owner_from_claims(claims) if claims else None
 
 
 def state() -> AppState:

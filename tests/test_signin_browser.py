@@ -1,0 +1,130 @@
+"""Sign-in end to end, in Debian's headless Chromium: `streamlit run` with an `[auth]` section pointing at a
+loopback OpenID Connect provider the test starts. Before sign-in only the prompt shows; signed in as one user,
+the app shows that user and only that user's sessions (another user's session id in the URL is refused); signing
+out returns to the prompt, and the next user sees only theirs.
+
+With MOCKSIM_SCREENSHOTS=1 the signed-out and signed-in screens are written to artifacts/signin-*.png."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from simulator.runtime import Runtime
+from simulator.settings import PROJECT_ROOT, Settings
+
+from .oidc_provider import oidc_provider
+from .servers import free_port, streamlit_app
+from .test_e2e_browser import CHROMIUM, FLAGS, shot
+
+pytestmark = pytest.mark.slow
+ADA = {"sub": "ada-0001", "email": "ada@example.com", "email_verified": True, "name": "Ada Lovelace"}
+BOB = {"sub": "bob-0002", "email": "bob@example.com", "email_verified": True, "name": "Bob Okafor"}
+ADA_SAYS = "I would shard the ledger by account id and keep a Kestrel outbox for the retries."
+BOB_SAYS = "I would put an Osprey cache tier in front of PostgreSQL for the catalogue reads."
+
+
+def _seed(home: Path, owner: str, answer: str) -> str:
+    """A finished one-question session for `owner`, saved through the CLI; returns its id."""
+    answers = home.parent / f"{owner}.txt"
+    answers.write_text(f"{answer}\n---\n/end\n")
+    env = {**os.environ, "MOCKSIM_HOME": str(home), "MOCKSIM_EMBEDDER": "fake", "MOCKSIM_PROFILE": owner}
+    mocksim = str(Path(sys.executable).parent / "mocksim")
+    cmd = [mocksim, "practice", "--round", "technical", "--questions", "1", "--answers-file", str(answers)]
+    subprocess.run(cmd, env=env, check=True, capture_output=True, timeout=600)
+    store = Runtime(Settings(home=home, resources=PROJECT_ROOT, embedder="fake")).store
+    (session,) = store.list_sessions(owner)
+    return session.id
+
+
+def _sign_in(page: Any, url: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    page.get_by_role("button", name="Sign in").click()  # -> /auth/login -> provider -> /oauth2callback -> /
+    expect(page.get_by_text("Signed in as")).to_be_visible()
+
+
+def _review_shows(page: Any, own: str, other: str) -> None:
+    from playwright.sync_api import expect
+
+    page.get_by_test_id("stSidebarNav").get_by_text("Review").click()
+    expect(page.get_by_text(own).first).to_be_visible()
+    assert page.get_by_text(other).count() == 0
+    page.get_by_test_id("stSelectbox").click()
+    expect(page.get_by_role("option")).to_have_count(1)  # one session listed: their own
+    page.keyboard.press("Escape")
+
+
+def test_sign_in_scopes_sessions_and_sign_out_returns_to_the_prompt(tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed (apt-get install chromium chromium-driver)")
+    home = tmp_path / "home"
+    ada_sid = _seed(home, "ada@example.com", ADA_SAYS)
+    bob_sid = _seed(home, "bob@example.com", BOB_SAYS)
+    port = free_port()
+    with oidc_provider("mocksim-test", secrets.token_hex(16), f"http://127.0.0.1:{port}/oauth2callback") as idp:
+        auth = tmp_path / "secrets.toml"
+        auth.write_text(
+            "[auth]\n"
+            f'redirect_uri = "{idp.redirect_uri}"\n'
+            f'cookie_secret = "{secrets.token_hex(32)}"\n'
+            f'client_id = "{idp.client_id}"\n'
+            f'client_secret = "{idp.client_secret}"\n'
+            f'server_metadata_url = "{idp.issuer}/.well-known/openid-configuration"\n'
+        )
+        env = {**os.environ, "MOCKSIM_HOME": str(home), "MOCKSIM_EMBEDDER": "fake", "NO_PROXY": "127.0.0.1,localhost"}
+        args = ["--secrets.files", str(auth)]
+        with (
+            streamlit_app(env, tmp_path / "streamlit.log", port=port, args=args) as url,
+            sync_playwright() as p,
+        ):
+            expect.set_options(timeout=180_000)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            page.set_default_timeout(180_000)
+
+            # signed out: the prompt and nothing else, on every page and for any session link
+            for path in ("/", "/review", f"/?session={ada_sid}"):
+                page.goto(url + path)
+                expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+                assert page.get_by_test_id("stSidebarNav").count() == 0
+                assert page.get_by_text("Kestrel").count() == 0 and page.get_by_text("Osprey").count() == 0
+                assert page.get_by_text("Set up a round").count() == 0
+            shot(page, "signin-signed-out", full=False)
+
+            # Ada: her name, her session only; Bob's session id is refused
+            idp.user = ADA
+            _sign_in(page, url)
+            expect(page.get_by_text("Signed in as Ada Lovelace (ada@example.com)")).to_be_visible()
+            expect(page.get_by_text("Set up a round")).to_be_visible()
+            _review_shows(page, "Kestrel outbox", "Osprey")
+            shot(page, "signin-signed-in", full=False)
+            page.goto(f"{url}/?session={bob_sid}")
+            expect(page.get_by_text("There is no saved session").first).to_be_visible()
+            assert page.get_by_text("Osprey").count() == 0
+
+            # sign out: back to the prompt, also after a reload (the identity cookie is gone)
+            with page.expect_navigation(url=f"{url}/"):  # /auth/logout -> provider's end-session -> back home
+                page.get_by_role("button", name="Sign out").click()
+            expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+            page.reload()
+            expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+            assert page.get_by_text("Signed in as").count() == 0
+            assert idp.logouts == 1, "sign-out went through the provider's end-session endpoint"
+
+            # Bob, in the same browser: only his
+            idp.user = BOB
+            _sign_in(page, url)
+            expect(page.get_by_text("Signed in as Bob Okafor (bob@example.com)")).to_be_visible()
+            _review_shows(page, "Osprey cache tier", "Kestrel")
+            browser.close()
+    assert idp.issued == ["ada-0001", "bob-0002"], "each sign-in was a real code exchange with the provider"
