@@ -97,3 +97,6 @@ def test_signed_in_user_is_named_can_sign_out_and_cannot_switch_profile() -> Non
     assert not at.exception
     assert not [t for t in at.text_input if t.key == "set_profile"], "the sign-in decides whose sessions these are"
     assert any("`ada@example.com`" in c.value for c in at.caption)
+    at.sidebar.button[0].click().run()  # Sign out
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Sign in"] and not at.sidebar.caption
