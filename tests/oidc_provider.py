@@ -30,6 +30,7 @@ class Provider:
     user: dict[str, Any] = field(default_factory=dict)  # the claims of whoever signs in next
     issued: list[str] = field(default_factory=list)  # subjects an id_token was issued for, in order
     logouts: int = 0
+    pkce_verified: int = 0  # code exchanges whose PKCE verifier matched the challenge
     key: RSAKey = field(default_factory=lambda: RSAKey.generate_key(2048, parameters={"kid": "stub-1"}))
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -71,6 +72,7 @@ class Provider:
             digest = hashlib.sha256(form.get("code_verifier", "").encode()).digest()
             if base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != grant["challenge"]:
                 return 400, {"error": "invalid_grant", "error_description": "PKCE verifier does not match"}
+            self.pkce_verified += 1
         now = int(time.time())
         claims = {**grant["claims"], "iss": self.issuer, "aud": self.client_id, "iat": now, "exp": now + 600}
         if grant["nonce"]:

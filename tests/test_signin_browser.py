@@ -128,3 +128,4 @@ def test_sign_in_scopes_sessions_and_sign_out_returns_to_the_prompt(tmp_path: Pa
             _review_shows(page, "Osprey cache tier", "Kestrel")
             browser.close()
     assert idp.issued == ["ada-0001", "bob-0002"], "each sign-in was a real code exchange with the provider"
+    assert idp.pkce_verified == 2, "Streamlit used PKCE, as the discovery document offers"
