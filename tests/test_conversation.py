@@ -191,7 +191,7 @@ def test_commands_render_as_actions_in_chat_transcript_and_exports(
     iv = offline(fake_runtime, store)
     sid = iv.start(Plan(rounds=["technical"], questions=2))[0].id
     hint = iv.respond("/hint")
-    assert hint[0] == {"type": "action", "command": "hint", "text": "asked for a hint"}
+    assert wire(hint[0]) == {"type": "action", "command": "hint", "text": "asked for a hint"}
     assert render_event(hint[0]) == "\n(asked for a hint)"
     iv.respond("I would cache it in Redis.")
     assert iv.respond("/skip")[0].command == "skip"

@@ -48,7 +48,7 @@ def test_a_round_with_clarification_follow_ups_hint_and_wrap_up(fake_runtime: Ru
     assert [e.type for e in events] == ["session", "question"] and events[1].id == q.id
     topic = next(iter(q.clarifications))
     reply = iv.respond(f"What is the {topic}?")
-    assert reply[0]["type"] == "clarification" and reply[0]["text"] == q.clarifications[topic]
+    assert reply[0].type == "clarification" and reply[0].text == q.clarifications[topic]
     assert [e.type for e in iv.respond("/hint")] == ["action", "hint"]
     asked, steps = [], []
     for _ in range(10):

@@ -12,24 +12,10 @@ import typer
 
 from simulator.cli.common import TextOrJsonl
 from simulator.errors import InputError
+from simulator.interviewer import events as ev
 from simulator.interviewer.backends import Backend, LLMBackend, OfflineBackend, get_backend
 from simulator.interviewer.budget import describe_usage
 from simulator.interviewer.engine import Event, Interviewer, Plan, SimulatedClock, WallClock
-from simulator.interviewer.events import (
-    ActionEvent,
-    Clarified,
-    FollowUp,
-    HintGiven,
-    InterviewerEvent,
-    Notice,
-    PhaseEvent,
-    QuestionAsked,
-    Scored,
-    SessionStarted,
-    StartupCheck,
-    WrapUp,
-    wire,
-)
 from simulator.planning import infer_seniority, parse_rounds
 from simulator.runtime import get_runtime
 from simulator.textio import read_text_file
@@ -44,24 +30,24 @@ def split_answers(text: str) -> list[str]:
 
 def render_event(e: Event) -> str:
     match e:
-        case SessionStarted():
+        case ev.SessionStarted():
             verb, how = ("Resumed" if e.resumed else "Started"), e.backend
             if e.structured_output:
                 how += f": {e.model}, {e.structured_output}"
             return f"{verb} session {e.id} ({how}, {', '.join(e.rounds)}, {e.minutes} min)"
-        case QuestionAsked():
+        case ev.QuestionAsked():
             return f"\nQuestion {e.index + 1}/{e.of} [{e.round}]\n" + textwrap.fill(e.text, 100)
-        case ActionEvent():
+        case ev.ActionEvent():
             return f"\n({e.text})"
-        case InterviewerEvent():
+        case ev.InterviewerEvent():
             return f"\nInterviewer: {e.text}"
-        case PhaseEvent():
+        case ev.PhaseEvent():
             return f"\n[{e.name}: phase {e.index + 1} of {e.of}]"
-        case FollowUp() | Clarified() | HintGiven() | Notice():
+        case ev.FollowUp() | ev.Clarified() | ev.HintGiven() | ev.Notice():
             return f"\n{LABELS[e.type]}: {e.text}"
-        case Scored():
+        case ev.Scored():
             return _render_card(e)
-        case WrapUp():
+        case ev.WrapUp():
             return _render_wrap_up(e)
     assert_never(e)
 
@@ -69,7 +55,7 @@ def render_event(e: Event) -> str:
 LABELS = {"follow_up": "Follow-up", "clarification": "Interviewer", "hint": "Hint", "notice": "Note"}
 
 
-def _render_card(e: Scored) -> str:
+def _render_card(e: ev.Scored) -> str:
     cov = "" if e.coverage is None else f", coverage {e.coverage:.0%}"
     weak = sorted((c.level, f"{r}.{k}", c.feedback) for r, rs in e.rubrics.items() for k, c in rs.criteria.items())[:2]
     lines = [f"\n  Score {e.overall}/100{cov}" + (f"  flags: {', '.join(e.flags)}" if e.flags else "")]
@@ -81,7 +67,7 @@ def _render_card(e: Scored) -> str:
     return "\n".join(lines)
 
 
-def _render_wrap_up(e: WrapUp) -> str:
+def _render_wrap_up(e: ev.WrapUp) -> str:
     if not e.answered or e.strongest is None or e.weakest is None:
         return "\nSession over: no answers were scored."
     out = [f"\nSession {e.session_id} complete: {e.answered} questions, mean {e.overall_mean}/100"]
@@ -101,7 +87,7 @@ def _render_wrap_up(e: WrapUp) -> str:
 
 def _emit(events: list[Event], fmt: TextOrJsonl) -> None:
     for e in events:
-        typer.echo(json.dumps(wire(e), ensure_ascii=False) if fmt is TextOrJsonl.jsonl else render_event(e))
+        typer.echo(json.dumps(ev.wire(e), ensure_ascii=False) if fmt is TextOrJsonl.jsonl else render_event(e))
 
 
 def _read_turn() -> str | None:
@@ -134,13 +120,13 @@ class _StreamPrinter:
         sys.stdout.flush()
 
 
-def startup_check(backend: Backend, interactive: bool) -> tuple[Backend, StartupCheck | None]:
+def startup_check(backend: Backend, interactive: bool) -> tuple[Backend, ev.StartupCheck | None]:
     """Before the first question: find the model's mode. When the endpoint fails, say why and offer to
     continue offline (asked in a terminal; scripted runs continue offline and say so on stderr)."""
     if not isinstance(backend, LLMBackend):
         return backend, None
     result = backend.prepare()
-    check = StartupCheck.model_validate({"ok": result.mode is not None, **result.public()})
+    check = ev.StartupCheck.model_validate({"ok": result.mode is not None, **result.public()})
     if result.mode is not None:
         return backend, check
     kind, detail = backend.disabled or ("unsupported", "")

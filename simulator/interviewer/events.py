@@ -13,6 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler
 
 from simulator.contracts import Scorecard
 
+Index = Annotated[int, Field(ge=0)]  # a place, counted from 0
+Count = Annotated[int, Field(ge=1)]
+
 
 class Shape(BaseModel):
     """Unknown keys are refused; a field named in `omit_when_none` is left out of the dump while it is None."""
@@ -65,12 +68,14 @@ class SessionStarted(Shape):
 
 # ------------------------------------------------------------------------------------------ the interviewer
 class QuestionAsked(Shape):
+    """A main question of the round: the `index`-th of `of`."""
+
     type: Literal["question"] = "question"
     id: str
-    round: str
+    round: str = Field(description="behavioral, coding, system_design or technical")
     text: str
-    index: int = Field(ge=0)
-    of: int = Field(ge=1)
+    index: Index
+    of: Count
 
 
 class FollowUp(Shape):
@@ -131,8 +136,8 @@ class PhaseEvent(Shape):
     question_id: str
     phase: str
     name: str
-    index: int = Field(ge=0)
-    of: int = Field(ge=1)
+    index: Index
+    of: Count
     reached: list[str]
     text: str
 
@@ -166,7 +171,7 @@ class Scored(Shape):
     omit_when_none = frozenset({"phases_reached"})
     type: Literal["scorecard"] = "scorecard"
     question_id: str | None
-    turn: int = Field(ge=0)
+    turn: Index
     overall: int
     rubrics: dict[str, RubricView]
     coverage: float | None

@@ -9,23 +9,10 @@ import streamlit as st
 from simulator.contracts import Session
 from simulator.contracts.question import ROUNDS
 from simulator.errors import MocksimError
+from simulator.interviewer import events as ev
 from simulator.interviewer.backends import Backend, LLMBackend, OfflineBackend
 from simulator.interviewer.budget import describe_usage
 from simulator.interviewer.engine import Interviewer, Plan, WallClock
-from simulator.interviewer.events import (
-    ActionEvent,
-    CandidateSaid,
-    ChatEvent,
-    Clarified,
-    FollowUp,
-    HintGiven,
-    InterviewerEvent,
-    Notice,
-    PhaseEvent,
-    QuestionAsked,
-    Scored,
-    WrapUp,
-)
 from simulator.interviewer.intents import classify
 from simulator.planning import infer_seniority
 from simulator.store.figures import plural
@@ -158,29 +145,29 @@ def _begin(s: AppState, plan: Plan, chosen: Backend) -> None:
         show_error(err)
 
 
-def _render_event(e: ChatEvent, last_answer: str | None, i: int) -> None:
+def _render_event(e: ev.ChatEvent, last_answer: str | None, i: int) -> None:
     match e:
-        case CandidateSaid():
+        case ev.CandidateSaid():
             with st.chat_message("user"):
                 if e.follow_up:
                     st.caption("Answer to the follow-up")
                 answer_markdown(e.text)
-        case QuestionAsked():
+        case ev.QuestionAsked():
             with st.chat_message("assistant", avatar=":material/record_voice_over:"):
                 round_name = e.round.replace("_", " ")
                 st.markdown(f"**Question {e.index + 1} of {e.of}** · *{round_name}*\n\n{e.text}")
-        case ActionEvent():  # /hint, /skip, /end: what the candidate did, not what they said
+        case ev.ActionEvent():  # /hint, /skip, /end: what the candidate did, not what they said
             st.caption(f":material/touch_app: You {e.text}")
-        case InterviewerEvent():
+        case ev.InterviewerEvent():
             with st.chat_message("assistant", avatar=":material/record_voice_over:"):
                 st.markdown(md_escape(e.text))
-        case PhaseEvent():
+        case ev.PhaseEvent():
             st.caption(f"Phase {e.index + 1} of {e.of}: **{e.name}**")
-        case FollowUp() | Clarified() | HintGiven() | Notice():
+        case ev.FollowUp() | ev.Clarified() | ev.HintGiven() | ev.Notice():
             with st.chat_message("assistant", avatar=":material/record_voice_over:"):
                 label = {"follow_up": "Follow-up", "clarification": "", "hint": "Hint", "notice": "Note"}[e.type]
                 st.markdown((f"**{label}:** " if label else "") + md_escape(e.text))
-        case Scored():
+        case ev.Scored():
             if e.fallback_notice:  # the reason in words, once per session
                 st.warning(e.fallback_notice)
             with (
@@ -188,12 +175,12 @@ def _render_event(e: ChatEvent, last_answer: str | None, i: int) -> None:
                 st.expander(f"Scorecard · {e.overall}/100"),
             ):
                 scorecard(e, last_answer, key=f"card{i}")
-        case WrapUp():
+        case ev.WrapUp():
             with st.chat_message("assistant", avatar=":material/flag:"):
                 _summary(e)
 
 
-def _summary(e: WrapUp) -> None:
+def _summary(e: ev.WrapUp) -> None:
     summary_view(e)
     used = describe_usage(e.usage)
     if used:
@@ -316,10 +303,10 @@ def _close(s: AppState) -> None:
     st.rerun()
 
 
-def _transcript(events: list[ChatEvent]) -> None:
+def _transcript(events: list[ev.ChatEvent]) -> None:
     last_answer = None
     for i, e in enumerate(events):
-        if isinstance(e, CandidateSaid):
+        if isinstance(e, ev.CandidateSaid):
             last_answer = e.text
         _render_event(e, last_answer, i)
 
@@ -353,8 +340,10 @@ def render() -> None:
     if pressed:
         _send(s, pressed)
         session = store().get(s.profile, session.id)
-    usage = next((e.usage for e in s.events if isinstance(e, WrapUp)), None)
-    transient = [e for e in s.events if isinstance(e, Notice | InterviewerEvent | PhaseEvent)]  # not stored as turns
+    usage = next((e.usage for e in s.events if isinstance(e, ev.WrapUp)), None)
+    transient = [
+        e for e in s.events if isinstance(e, ev.Notice | ev.InterviewerEvent | ev.PhaseEvent)
+    ]  # not stored as turns
     _transcript([*session_events(session, iv, usage), *transient])
     remember(s, session)
     if iv.finished:
