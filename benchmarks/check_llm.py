@@ -24,6 +24,7 @@ from _common import ROOT
 from simulator.cli.practice import startup_check
 from simulator.interviewer.backends import LLMBackend
 from simulator.interviewer.engine import Interviewer, Plan, SimulatedClock
+from simulator.interviewer.events import wire
 from simulator.llm import get_chat_model
 from simulator.runtime import Runtime
 from simulator.settings import Settings
@@ -86,7 +87,7 @@ def main() -> None:
             cur = iv.current
             assert cur is not None
             t0, before = time.monotonic(), iv.usage.requests
-            events = iv.respond(bank[cur.question.id])
+            events = [wire(e) for e in iv.respond(bank[cur.question.id])]  # as on the JSONL stream
             seconds = time.monotonic() - t0
             card = next((e for e in events if e["type"] == "scorecard"), None)
             if card is not None:
@@ -105,7 +106,7 @@ def main() -> None:
                 )
             summary = next((e for e in events if e["type"] == "summary"), summary)
         if not iv.finished:
-            summary = iv.wrap_up()[0]
+            summary = wire(iv.wrap_up()[0])
     usage = summary.get("usage", {})
     idle = server_cpu_after(args.server_pid)
     fallbacks = [t for t in turns if t["fallback"]]

@@ -33,6 +33,7 @@ from _common import ROOT
 from simulator.contracts import Question
 from simulator.interviewer.backends import OfflineBackend
 from simulator.interviewer.engine import Interviewer, Plan, SimulatedClock
+from simulator.interviewer.events import wire
 from simulator.interviewer.followups import already_asked, is_strong
 from simulator.runtime import Runtime
 from simulator.scoring.sentences import split_sentences
@@ -87,7 +88,7 @@ def run_session(rt: Runtime, store: SessionStore, q: Question, opening: str, scr
     first_covered: list[int] = []
     phases: dict[str, Any] = {}
     while not iv.finished and answers < MAX_EXCHANGES:
-        events = iv.respond(text)
+        events = [wire(e) for e in iv.respond(text)]  # as on the JSONL stream
         answers += 1
         card_event = next(e for e in events if e["type"] == "scorecard")
         card = iv.final_cards[q.id]
@@ -105,7 +106,7 @@ def run_session(rt: Runtime, store: SessionStore, q: Question, opening: str, scr
         asked.append({**follow, "card": card})
         text = script.closest(follow["text"], 2)
     if not iv.finished:
-        phases = next(e for e in iv.wrap_up() if e["type"] == "summary").get("phases", {}).get(q.id, {})
+        phases = next(wire(e) for e in iv.wrap_up() if e.type == "summary").get("phases", {}).get(q.id, {})
     return {
         "asked": asked,
         "answers": answers,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from simulator.interviewer.budget import HISTORY_TOKENS, Usage, describe_usage, history_text
+from simulator.interviewer.events import UsageReport
 from simulator.settings import Settings
 from simulator.tokens import count_tokens
 
@@ -39,14 +42,16 @@ def test_prices_can_be_set_as_json(monkeypatch: pytest.MonkeyPatch) -> None:
     assert prices["gpt-4o-mini"] == (0.2, 0.8) and prices["qwen2.5:7b"] == (0.0, 0.0)
 
 
+def used(**figures: Any) -> UsageReport:
+    return UsageReport(encoding="cl100k_base", **figures)
+
+
 def test_the_wrap_up_names_model_use_and_cost() -> None:
     assert describe_usage(None) is None
-    assert describe_usage({"model_requests": 0, "prompt_tokens": 0, "completion_tokens": 0}) is None, "offline"
+    assert describe_usage(used(model_requests=0, prompt_tokens=0, completion_tokens=0)) is None, "offline"
     line = describe_usage(
-        {"model_requests": 12, "prompt_tokens": 29_059, "completion_tokens": 2_400, "estimated_cost_usd": 0.005798}
+        used(model_requests=12, prompt_tokens=29_059, completion_tokens=2_400, estimated_cost_usd=0.005798)
     )
     assert line == "Model use: 12 requests, 29,059 prompt and 2,400 completion tokens; about $0.0058."
-    unpriced = describe_usage(
-        {"model_requests": 1, "prompt_tokens": 9, "completion_tokens": 3, "estimated_cost_usd": None}
-    )
+    unpriced = describe_usage(used(model_requests=1, prompt_tokens=9, completion_tokens=3, estimated_cost_usd=None))
     assert unpriced is not None and "MOCKSIM_LLM_PRICES" in unpriced

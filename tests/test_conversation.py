@@ -13,7 +13,7 @@ from simulator.cli import main
 from simulator.cli.practice import render_event
 from simulator.interviewer.backends import OfflineBackend, TurnContext
 from simulator.interviewer.engine import Interviewer, Plan, SimulatedClock
-from simulator.interviewer.events import NEW_EVENT
+from simulator.interviewer.events import EVENT, wire
 from simulator.interviewer.followups import is_strong
 from simulator.interviewer.plan_data import load_interviewer_data
 from simulator.interviewer.voice import quote_from
@@ -57,11 +57,11 @@ def test_the_datadog_answer_is_not_asked_which_tool_it_used(minilm_runtime: Runt
     iv = offline(rt, store)
     iv.start(Plan(rounds=["behavioral"], questions=1, question_ids=[q.id]))
     out = iv.respond(DATADOG)
-    follow = next(e for e in out if e["type"] == "follow_up")
-    assert follow["text"] != TOOL_PROBE and follow["target"] != "key_point:1"
+    follow = next(e for e in out if e.type == "follow_up")
+    assert follow.text != TOOL_PROBE and follow.target != "key_point:1"
     assert 1 in iv.current.mentioned  # type: ignore[union-attr]
-    ack = next(e for e in out if e["type"] == "interviewer")
-    assert ack["kind"] == "acknowledgement" and "Datadog" in ack["text"], "the acknowledgement quotes the candidate"
+    ack = next(e for e in out if e.type == "interviewer")
+    assert ack.kind == "acknowledgement" and "Datadog" in ack.text, "the acknowledgement quotes the candidate"
 
 
 @pytest.mark.slow
@@ -138,19 +138,18 @@ def test_a_design_round_walks_its_phases(fake_runtime: Runtime, store: SessionSt
         events += iv.respond(text)
     assert iv.finished
     order = [p.id for p in load_interviewer_data(rt.settings.rubrics_dir).round_phases("system_design")]
-    entered = [e["phase"] for e in events if e["type"] == "phase"]
+    entered = [e.phase for e in events if e.type == "phase"]
     assert entered and entered == sorted(entered, key=order.index), "phases only move forward"
     assert "deep_dive" in entered or "deep_dive" in iv.phase_log[q.id].reached
     assert entered[-1] == "summary", "the design closes with its summary"
     summary = events[-1]
-    assert summary["type"] == "summary" and "Deep dive" in summary["phases"][q.id]["reached"]
-    cards = [e for e in events if e["type"] == "scorecard"]
-    assert all("phases_reached" in c for c in cards)
-    follow = [e for e in events if e["type"] == "follow_up"]
-    assert {"text", "target", "question_id", "kind", "phase"} <= set(follow[0])
-    for e in events:  # the new events are typed; the dicts on the wire are their dumps
-        if e["type"] in ("action", "interviewer", "phase"):
-            assert NEW_EVENT.validate_python(e).model_dump(exclude_none=True) == e
+    assert summary.type == "summary" and "Deep dive" in summary.phases[q.id].reached
+    cards = [e for e in events if e.type == "scorecard"]
+    assert all("phases_reached" in wire(c) for c in cards)
+    follow = [e for e in events if e.type == "follow_up"]
+    assert {"text", "target", "question_id", "kind", "phase"} <= set(wire(follow[0]))
+    for e in events:  # the events are typed; the dicts on the wire are their dumps and read back the same
+        assert EVENT.validate_python(wire(e)) == e
     rendered = "\n".join(render_event(e) for e in events)
     assert "phases reached:" in rendered and "phases of sd-url-shortener" in rendered
 
@@ -162,8 +161,8 @@ def test_a_phase_that_runs_long_is_steered_on(fake_runtime: Runtime, store: Sess
     iv.start(Plan(rounds=["system_design"], questions=1, minutes=10, question_ids=[q.id]))
     long_requirements = "We need users to create links and follow them. " * 60  # minutes of talk, one phase
     out = iv.respond(long_requirements)
-    follow = next(e for e in out if e["type"] == "follow_up")
-    assert follow["kind"] in ("phase", "deepening") and follow["phase"] != "requirements"
+    follow = next(e for e in out if e.type == "follow_up")
+    assert follow.kind in ("phase", "deepening") and follow.phase != "requirements"
 
 
 # ------------------------------------------------------------------------------------------------ the voice
@@ -178,11 +177,11 @@ def test_transitions_and_a_closing_line(fake_runtime: Runtime, store: SessionSto
     iv = offline(fake_runtime, store, max_follow_ups=0)
     iv.start(Plan(rounds=["technical"], questions=2))
     out = iv.respond("I would add an index on the foreign key and check the plan with EXPLAIN.")
-    kinds = [(e["type"], e.get("kind")) for e in out]
+    kinds = [(e.type, getattr(e, "kind", None)) for e in out]
     assert ("interviewer", "acknowledgement") in kinds and ("interviewer", "transition") in kinds
     assert kinds.index(("interviewer", "transition")) == kinds.index(("question", None)) - 1
     out = iv.respond("/end")
-    assert [e["type"] for e in out][-2:] == ["interviewer", "summary"] and out[-2]["kind"] == "closing"
+    assert [e.type for e in out][-2:] == ["interviewer", "summary"] and out[-2].kind == "closing"
 
 
 # ----------------------------------------------------------------------------------- commands are actions
@@ -190,13 +189,13 @@ def test_commands_render_as_actions_in_chat_transcript_and_exports(
     fake_runtime: Runtime, store: SessionStore, tmp_path: Path
 ) -> None:
     iv = offline(fake_runtime, store)
-    sid = iv.start(Plan(rounds=["technical"], questions=2))[0]["id"]
+    sid = iv.start(Plan(rounds=["technical"], questions=2))[0].id
     hint = iv.respond("/hint")
-    assert hint[0] == {"type": "action", "command": "hint", "text": "asked for a hint"}
+    assert wire(hint[0]) == {"type": "action", "command": "hint", "text": "asked for a hint"}
     assert render_event(hint[0]) == "\n(asked for a hint)"
     iv.respond("I would cache it in Redis.")
-    assert iv.respond("/skip")[0]["command"] == "skip"
-    assert iv.respond("/end")[0]["command"] == "end"
+    assert iv.respond("/skip")[0].command == "skip"
+    assert iv.respond("/end")[0].command == "end"
     session = store.get("ana", sid)
     for text in (exporters.to_markdown(session), exporters.to_html(session)):
         assert "/hint" not in text and "/skip" not in text and "/end" not in text
@@ -224,17 +223,17 @@ def test_cli_transcript_shows_actions(
 # -------------------------------------------------------------------------------------- one answer, one turn
 def test_a_double_submit_makes_one_turn(fake_runtime: Runtime, store: SessionStore) -> None:
     iv = offline(fake_runtime, store)
-    sid = iv.start(Plan(rounds=["technical"], questions=2))[0]["id"]
+    sid = iv.start(Plan(rounds=["technical"], questions=2))[0].id
     first = iv.respond("I would add a covering index.", turn_key="k1")
     second = iv.respond("I would add a covering index.", turn_key="k1")
-    assert first[0]["type"] == "scorecard"
-    assert second == [{"type": "notice", "text": second[0]["text"], "duplicate": True}]
-    assert iv.respond("/hint", turn_key="k2")[0]["type"] == "action"
-    assert iv.respond("/hint", turn_key="k2")[0].get("duplicate")
+    assert first[0].type == "scorecard"
+    assert [wire(e) for e in second] == [{"type": "notice", "text": second[0].text, "duplicate": True}]
+    assert iv.respond("/hint", turn_key="k2")[0].type == "action"
+    assert iv.respond("/hint", turn_key="k2")[0].duplicate
     session = store.get("ana", sid)
     assert [t.kind for t in session.turns] == ["answer", "hint"]
     assert sum(t.scorecard is not None for t in session.turns) == 1
     # a reload resumes the session: the same key is still refused
     again, _ = Interviewer.resume(fake_runtime, OfflineBackend(fake_runtime), store, "ana", sid, clock=SimulatedClock())
-    assert again.respond("I would add a covering index.", turn_key="k1")[0].get("duplicate")
+    assert again.respond("I would add a covering index.", turn_key="k1")[0].duplicate
     assert len(store.get("ana", sid).turns) == 2

@@ -45,45 +45,45 @@ def test_a_round_with_clarification_follow_ups_hint_and_wrap_up(fake_runtime: Ru
     iv = interviewer(rt, store)
     q = next(q for q in rt.questions if q.round == "system_design" and q.clarifications)
     events = iv.start(Plan(rounds=["system_design"], questions=1, question_ids=[q.id]))
-    assert [e["type"] for e in events] == ["session", "question"] and events[1]["id"] == q.id
+    assert [e.type for e in events] == ["session", "question"] and events[1].id == q.id
     topic = next(iter(q.clarifications))
     reply = iv.respond(f"What is the {topic}?")
-    assert reply[0]["type"] == "clarification" and reply[0]["text"] == q.clarifications[topic]
-    assert [e["type"] for e in iv.respond("/hint")] == ["action", "hint"]
+    assert reply[0].type == "clarification" and reply[0].text == q.clarifications[topic]
+    assert [e.type for e in iv.respond("/hint")] == ["action", "hint"]
     asked, steps = [], []
     for _ in range(10):
         out = iv.respond(WEAK)
-        assert out[0]["type"] == "scorecard"
-        if out[-1]["type"] == "follow_up":
-            (steps if out[-1]["kind"] == "phase" else asked).append(out[-1]["text"])
+        assert out[0].type == "scorecard"
+        if out[-1].type == "follow_up":
+            (steps if out[-1].kind == "phase" else asked).append(out[-1].text)
         if iv.finished:
             break
-    assert iv.finished and out[-1]["type"] == "summary"
+    assert iv.finished and out[-1].type == "summary"
     assert len(asked) <= 2 and len(set(asked + steps)) == len(asked + steps), "at most N probes, never repeated"
     assert steps, "a design round walks its phases beside the probes"
-    session = store.get("ana", events[0]["id"])
+    session = store.get("ana", events[0].id)
     kinds = [t.kind for t in session.turns]
     assert kinds[:2] == ["clarification", "hint"] and kinds.count("answer") == 1 + len(asked) + len(steps)
     assert session.status == "finished"
     assert all(t.scorecard is not None for t in session.turns if t.kind == "answer")
     assert "hint_used" in session.turns[2].scorecard.flags  # type: ignore[union-attr]
     summary = out[-1]
-    assert summary["answered"] == 1 and len(summary["drills"]) == 3 and summary["next_focus"]
-    assert summary["weakest"]["name"] and summary["strongest"]["criterion"]
+    assert summary.answered == 1 and len(summary.drills) == 3 and summary.next_focus
+    assert summary.weakest.name and summary.strongest.criterion
 
 
 def test_skip_repeat_end_and_empty(fake_runtime: Runtime, store: SessionStore) -> None:
     iv = interviewer(fake_runtime, store)
     events = iv.start(Plan(rounds=["technical"], questions=3))
-    first = events[1]["id"]
-    assert iv.respond("   ")[0]["type"] == "notice"
+    first = events[1].id
+    assert iv.respond("   ")[0].type == "notice"
     repeat = iv.respond("/repeat")
-    assert repeat[0]["type"] == "action" and repeat[1]["id"] == first, "the command shows as an action first"
-    nxt = [e for e in iv.respond("/skip") if e["type"] not in ("action", "interviewer")]
-    assert nxt[0]["type"] == "question" and nxt[0]["id"] != first
+    assert repeat[0].type == "action" and repeat[1].id == first, "the command shows as an action first"
+    nxt = [e for e in iv.respond("/skip") if e.type not in ("action", "interviewer")]
+    assert nxt[0].type == "question" and nxt[0].id != first
     end = iv.respond("/end")
-    assert end[-1]["type"] == "summary" and iv.finished
-    assert iv.respond("hello")[0]["type"] == "notice"
+    assert end[-1].type == "summary" and iv.finished
+    assert iv.respond("hello")[0].type == "notice"
 
 
 def test_answers_are_stored_before_scoring_and_the_session_resumes(fake_runtime: Runtime, store: SessionStore) -> None:
@@ -94,15 +94,15 @@ def test_answers_are_stored_before_scoring_and_the_session_resumes(fake_runtime:
             raise KeyboardInterrupt  # stands in for a kill in the middle of scoring
 
     iv = Interviewer(rt, Crashing(rt), store, "ana", clock=SimulatedClock())
-    sid = iv.start(Plan(rounds=["technical"], questions=2))[0]["id"]
+    sid = iv.start(Plan(rounds=["technical"], questions=2))[0].id
     with pytest.raises(KeyboardInterrupt):
         iv.respond("My answer that must survive: use a composite index on (user_id, created_at).")
     saved = store.get("ana", sid)
     assert saved.turns[-1].answer.startswith("My answer that must survive") and saved.turns[-1].scorecard is None
     again, events = Interviewer.resume(rt, OfflineBackend(rt), store, "ana", sid, clock=SimulatedClock())
-    assert events[0]["type"] == "session" and events[0]["resumed"] is True
-    assert any(e["type"] == "scorecard" for e in events), "the unscored answer is scored on resume"
-    assert events[-1]["type"] in ("follow_up", "question")
+    assert events[0].type == "session" and events[0].resumed is True
+    assert any(e.type == "scorecard" for e in events), "the unscored answer is scored on resume"
+    assert events[-1].type in ("follow_up", "question")
     assert store.unscored_turns("ana", sid) == []
     again.respond("/end")
     with pytest.raises(Exception, match="already finished"):
@@ -111,7 +111,7 @@ def test_answers_are_stored_before_scoring_and_the_session_resumes(fake_runtime:
 
 def test_a_resumed_session_keeps_the_time_already_spent(fake_runtime: Runtime, store: SessionStore) -> None:
     iv = Interviewer(fake_runtime, OfflineBackend(fake_runtime), store, "ana", clock=WallClock())
-    sid = iv.start(Plan(rounds=["technical"], questions=3, minutes=30))[0]["id"]
+    sid = iv.start(Plan(rounds=["technical"], questions=3, minutes=30))[0].id
     iv.respond("I would put a composite index on (user_id, created_at) and page with a cursor.")
     saved = store.get("ana", sid)
     # the answer came 20 minutes into the session, then the process stopped
@@ -130,15 +130,15 @@ def test_time_runs_out(fake_runtime: Runtime, store: SessionStore) -> None:
     iv.start(Plan(rounds=["behavioral"], questions=5, minutes=5))
     long_answer = "I led the migration and measured everything carefully. " * 120  # ~ 7 minutes spoken
     out = iv.respond(long_answer)
-    assert out[-1]["type"] == "summary" and iv.finished
+    assert out[-1].type == "summary" and iv.finished
 
 
 def test_seen_questions_are_not_repeated(fake_runtime: Runtime, store: SessionStore) -> None:
     first = interviewer(fake_runtime, store)
-    ids1 = first.start(Plan(rounds=["coding"], questions=3))[0]["questions"]
+    ids1 = first.start(Plan(rounds=["coding"], questions=3))[0].questions
     first.respond("I would use a hash map.")
     second = interviewer(fake_runtime, store)
-    ids2 = second.start(Plan(rounds=["coding"], questions=3))[0]["questions"]
+    ids2 = second.start(Plan(rounds=["coding"], questions=3))[0].questions
     assert ids1[0] not in ids2
 
 
@@ -168,11 +168,11 @@ def test_wrap_up_names_drills_in_words_and_quotes_evidence(fake_runtime: Runtime
         "outnumber writes a hundred to one. Redirects return 302 so we can count clicks."
     )
     summary = out[-1]
-    assert summary["type"] == "summary" and summary["answered"] == 1
+    assert summary.type == "summary" and summary.answered == 1
     opening = " ".join(q.prompt.split()[:10])
-    assert all(opening in d and q.id in d for d in summary["drills"]), "each drill names the question in words"
-    rid, cid = summary["strongest"]["criterion"].split(".")
-    quotes = summary["strongest"]["quotes"]
+    assert all(opening in d and q.id in d for d in summary.drills), "each drill names the question in words"
+    rid, cid = summary.strongest.criterion.split(".")
+    quotes = summary.strongest.quotes
     assert quotes, "the strongest dimension is shown with a quote from the answer"
-    assert set(quotes) <= set(out[0]["rubrics"][rid]["criteria"][cid]["evidence"])
-    assert summary["usage"]["model_requests"] == 0 and summary["usage"]["estimated_cost_usd"] is None
+    assert set(quotes) <= set(out[0].rubrics[rid].criteria[cid].evidence)
+    assert summary.usage.model_requests == 0 and summary.usage.estimated_cost_usd is None

@@ -289,21 +289,21 @@ def test_a_session_counts_tokens_per_turn_and_estimates_its_cost(
     backend = backend_for(rt, server, tmp_path, model="gpt-4o-mini")
     # no follow-ups: one answer per question (a design question would otherwise walk its phases)
     iv = Interviewer(rt, backend, store, "ana", clock=SimulatedClock(), max_follow_ups=0)
-    sid = iv.start(Plan(rounds=["technical"], questions=3, question_ids=ids))[0]["id"]
+    sid = iv.start(Plan(rounds=["technical"], questions=3, question_ids=ids))[0].id
     events = [e for a in answers for e in iv.respond(a)]
     assert len(server.chats) == 3, "one model request per candidate turn"
     assert len(server.probes) == 1, "plus one tiny probe to find the structured-output mode"
     summary = events[-1]
-    assert summary["type"] == "summary"
-    usage = summary["usage"]
-    assert usage["model_requests"] == 4 and usage["prompt_tokens"] > 0 and usage["completion_tokens"] > 0
-    assert summary["scored_by"] == {"openai": 3}
+    assert summary.type == "summary"
+    usage = summary.usage
+    assert usage.model_requests == 4 and usage.prompt_tokens > 0 and usage.completion_tokens > 0
+    assert summary.scored_by == {"openai": 3}
     price_in, price_out = rt.settings.llm_prices["gpt-4o-mini"]
-    expected = round((usage["prompt_tokens"] * price_in + usage["completion_tokens"] * price_out) / 1_000_000, 6)
-    assert usage["estimated_cost_usd"] == expected > 0
+    expected = round((usage.prompt_tokens * price_in + usage.completion_tokens * price_out) / 1_000_000, 6)
+    assert usage.estimated_cost_usd == expected > 0
     assert "Model use: 4 requests" in render_event(summary), "the terminal wrap-up shows tokens and cost"
     turns = [t for t in store.get("ana", sid).turns if t.kind == "answer"]
     assert [t.answer for t in turns] == answers
     recorded = [t.usage for t in turns]
     assert all(u and u.prompt_tokens and u.completion_tokens and u.prompt_version for u in recorded), "per turn"
-    assert sum(t.usage.prompt_tokens or 0 for t in turns if t.usage) == usage["prompt_tokens"]
+    assert sum(t.usage.prompt_tokens or 0 for t in turns if t.usage) == usage.prompt_tokens

@@ -6,12 +6,13 @@ import json
 import re
 import sys
 import textwrap
-from typing import Any
+from typing import Any, assert_never
 
 import typer
 
 from simulator.cli.common import TextOrJsonl
 from simulator.errors import InputError
+from simulator.interviewer import events as ev
 from simulator.interviewer.backends import Backend, LLMBackend, OfflineBackend, get_backend
 from simulator.interviewer.budget import describe_usage
 from simulator.interviewer.engine import Event, Interviewer, Plan, SimulatedClock, WallClock
@@ -28,62 +29,65 @@ def split_answers(text: str) -> list[str]:
 
 
 def render_event(e: Event) -> str:
-    kind = e["type"]
-    if kind == "session":
-        verb = "Resumed" if e["resumed"] else "Started"
-        how = e["backend"]
-        if e.get("structured_output"):
-            how += f": {e.get('model')}, {e['structured_output']}"
-        return f"{verb} session {e['id']} ({how}, {', '.join(e['rounds'])}, {e['minutes']} min)"
-    if kind == "question":
-        return f"\nQuestion {e['index'] + 1}/{e['of']} [{e['round']}]\n" + textwrap.fill(e["text"], 100)
-    if kind == "action":
-        return f"\n({e['text']})"
-    if kind == "interviewer":
-        return f"\nInterviewer: {e['text']}"
-    if kind == "phase":
-        return f"\n[{e['name']}: phase {e['index'] + 1} of {e['of']}]"
-    if kind in ("follow_up", "clarification", "hint", "notice"):
-        label = {"follow_up": "Follow-up", "clarification": "Interviewer", "hint": "Hint", "notice": "Note"}[kind]
-        return f"\n{label}: {e['text']}"
-    if kind == "scorecard":
-        cov = "" if e.get("coverage") is None else f", coverage {e['coverage']:.0%}"
-        weak = sorted(
-            (
-                (c["level"], f"{r}.{k}", c["feedback"])
-                for r, rs in e["rubrics"].items()
-                for k, c in rs["criteria"].items()
-            )
-        )[:2]
-        lines = [f"\n  Score {e['overall']}/100{cov}" + (f"  flags: {', '.join(e['flags'])}" if e["flags"] else "")]
-        lines += [f"  - {k} {lvl}/5: {fb}" for lvl, k, fb in weak]
-        if e.get("fallback_notice"):
-            lines.append("  Note: " + textwrap.fill(e["fallback_notice"], 96, subsequent_indent="        "))
-        if e.get("phases_reached") is not None:
-            lines.append(f"  phases reached: {', '.join(e['phases_reached']) or 'none yet'}")
-        return "\n".join(lines)
-    if kind == "summary":
-        if not e.get("answered"):
-            return "\nSession over: no answers were scored."
-        out = [f"\nSession {e['session_id']} complete: {e['answered']} questions, mean {e['overall_mean']}/100"]
-        out += [f"  {k}: {v:.1f}/5" for k, v in e["rubric_averages"].items()]
-        out.append(f"  strongest: {e['strongest']['name']} ({e['strongest']['mean_level']}/5)")
-        out.append(f"  weakest: {e['weakest']['name']} ({e['weakest']['mean_level']}/5)")
-        out += ["  drills:"] + [f"   {i + 1}. {d}" for i, d in enumerate(e["drills"])]
-        out.append(f"  next time, focus on: {e['next_focus']}")
-        scored = e.get("scored_by") or {}
-        if set(scored) - {"offline"}:
-            out.append("  scored by: " + ", ".join(f"{k} {v}" for k, v in sorted(scored.items())))
-        for qid, ph in (e.get("phases") or {}).items():
-            out.append(f"  phases of {qid}: reached {', '.join(ph['reached']) or 'none'} of {len(ph['of'])}")
-        used = describe_usage(e.get("usage"))
-        return "\n".join([*out, f"  {used}"] if used else out)
-    return json.dumps(e)
+    match e:
+        case ev.SessionStarted():
+            verb, how = ("Resumed" if e.resumed else "Started"), e.backend
+            if e.structured_output:
+                how += f": {e.model}, {e.structured_output}"
+            return f"{verb} session {e.id} ({how}, {', '.join(e.rounds)}, {e.minutes} min)"
+        case ev.QuestionAsked():
+            return f"\nQuestion {e.index + 1}/{e.of} [{e.round}]\n" + textwrap.fill(e.text, 100)
+        case ev.ActionEvent():
+            return f"\n({e.text})"
+        case ev.InterviewerEvent():
+            return f"\nInterviewer: {e.text}"
+        case ev.PhaseEvent():
+            return f"\n[{e.name}: phase {e.index + 1} of {e.of}]"
+        case ev.FollowUp() | ev.Clarified() | ev.HintGiven() | ev.Notice():
+            return f"\n{LABELS[e.type]}: {e.text}"
+        case ev.Scored():
+            return _render_card(e)
+        case ev.WrapUp():
+            return _render_wrap_up(e)
+    assert_never(e)
+
+
+LABELS = {"follow_up": "Follow-up", "clarification": "Interviewer", "hint": "Hint", "notice": "Note"}
+
+
+def _render_card(e: ev.Scored) -> str:
+    cov = "" if e.coverage is None else f", coverage {e.coverage:.0%}"
+    weak = sorted((c.level, f"{r}.{k}", c.feedback) for r, rs in e.rubrics.items() for k, c in rs.criteria.items())[:2]
+    lines = [f"\n  Score {e.overall}/100{cov}" + (f"  flags: {', '.join(e.flags)}" if e.flags else "")]
+    lines += [f"  - {k} {lvl}/5: {fb}" for lvl, k, fb in weak]
+    if e.fallback_notice:
+        lines.append("  Note: " + textwrap.fill(e.fallback_notice, 96, subsequent_indent="        "))
+    if e.phases_reached is not None:
+        lines.append(f"  phases reached: {', '.join(e.phases_reached) or 'none yet'}")
+    return "\n".join(lines)
+
+
+def _render_wrap_up(e: ev.WrapUp) -> str:
+    if not e.answered or e.strongest is None or e.weakest is None:
+        return "\nSession over: no answers were scored."
+    out = [f"\nSession {e.session_id} complete: {e.answered} questions, mean {e.overall_mean}/100"]
+    out += [f"  {k}: {v:.1f}/5" for k, v in e.rubric_averages.items()]
+    out.append(f"  strongest: {e.strongest.name} ({e.strongest.mean_level}/5)")
+    out.append(f"  weakest: {e.weakest.name} ({e.weakest.mean_level}/5)")
+    out += ["  drills:"] + [f"   {i + 1}. {d}" for i, d in enumerate(e.drills)]
+    out.append(f"  next time, focus on: {e.next_focus}")
+    scored = e.scored_by or {}
+    if set(scored) - {"offline"}:
+        out.append("  scored by: " + ", ".join(f"{k} {v}" for k, v in sorted(scored.items())))
+    for qid, ph in (e.phases or {}).items():
+        out.append(f"  phases of {qid}: reached {', '.join(ph.reached) or 'none'} of {len(ph.of)}")
+    used = describe_usage(e.usage)
+    return "\n".join([*out, f"  {used}"] if used else out)
 
 
 def _emit(events: list[Event], fmt: TextOrJsonl) -> None:
     for e in events:
-        typer.echo(json.dumps(e, ensure_ascii=False, default=str) if fmt is TextOrJsonl.jsonl else render_event(e))
+        typer.echo(json.dumps(ev.wire(e), ensure_ascii=False) if fmt is TextOrJsonl.jsonl else render_event(e))
 
 
 def _read_turn() -> str | None:
@@ -116,20 +120,20 @@ class _StreamPrinter:
         sys.stdout.flush()
 
 
-def startup_check(backend: Backend, interactive: bool) -> tuple[Backend, dict[str, Any] | None]:
+def startup_check(backend: Backend, interactive: bool) -> tuple[Backend, ev.StartupCheck | None]:
     """Before the first question: find the model's mode. When the endpoint fails, say why and offer to
     continue offline (asked in a terminal; scripted runs continue offline and say so on stderr)."""
     if not isinstance(backend, LLMBackend):
         return backend, None
     result = backend.prepare()
-    check: dict[str, Any] = {"ok": result.mode is not None, **result.public()}
+    check = ev.StartupCheck.model_validate({"ok": result.mode is not None, **result.public()})
     if result.mode is not None:
         return backend, check
     kind, detail = backend.disabled or ("unsupported", "")
     words = backend.explain(kind, detail, session_wide=True).replace(
         "this session is scored offline from here on.", "mocksim cannot use it."
     )
-    check["message"] = words
+    check.message = words
     typer.echo(f"Start-up check: {words}", err=True)
     if interactive:
         answer = typer.prompt("Continue this session offline? [Y/n]", default="y", show_default=False, err=True)
@@ -181,7 +185,7 @@ def practice(
         iv = Interviewer(rt, engine_backend, rt.store, rt.settings.profile, clock=clock)
         events = iv.start(plan)
     if check is not None:
-        events[0] = {**events[0], "requested_backend": backend, "startup_check": check}
+        events[0] = events[0].model_copy(update={"requested_backend": backend, "startup_check": check})
     _emit(events, fmt)
     if turns is not None:
         for t in turns:

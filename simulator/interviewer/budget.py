@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from simulator.interviewer.events import UsageReport
 from simulator.tokens import encoding_for
 
 # The transcript window sits in the prompt's variable suffix (re-read on every turn), so it holds only what
@@ -49,16 +49,16 @@ def history_text(summary_lines: list[str], recent: list[tuple[str, str]], model:
     return trimmed
 
 
-def describe_usage(usage: dict[str, Any] | None) -> str | None:
+def describe_usage(usage: UsageReport | None) -> str | None:
     """One line for the wrap-up: model requests, tokens and the cost estimate. None for offline sessions."""
-    if not usage or not usage.get("model_requests"):
+    if usage is None or not usage.model_requests:
         return None
-    cost = usage.get("estimated_cost_usd")
+    cost = usage.estimated_cost_usd
     price = f"about ${cost:.4f}" if cost is not None else "no price set for this model (MOCKSIM_LLM_PRICES)"
-    retries = usage.get("model_retries") or 0
-    requests = f"{usage['model_requests']} requests" + (f" ({retries} of them retries)" if retries else "")
-    about = "about " if usage.get("tokens_estimated") else ""
+    retries = usage.model_retries or 0
+    requests = f"{usage.model_requests} requests" + (f" ({retries} of them retries)" if retries else "")
+    about = "about " if usage.tokens_estimated else ""
     return (
-        f"Model use: {requests}, {about}{usage['prompt_tokens']:,} prompt and "
-        f"{usage['completion_tokens']:,} completion tokens; {price}."
+        f"Model use: {requests}, {about}{usage.prompt_tokens:,} prompt and "
+        f"{usage.completion_tokens:,} completion tokens; {price}."
     )

@@ -9,22 +9,32 @@ from typing import Any
 import numpy as np
 
 from simulator.contracts import Question, Rubric, Scorecard
+from simulator.interviewer.events import Highlight, PhaseWalk, WrapUp
+from simulator.interviewer.phases import PhaseState
 
 
 def summarise(
     final_cards: dict[str, Scorecard], questions: dict[str, Question], rubrics: dict[str, Rubric]
 ) -> dict[str, Any]:
+    """The wrap-up's figures as a dict, for simulator/store/figures.py (which adds its own counts)."""
+    return wrap_up_of("", final_cards, questions, rubrics).model_dump(exclude={"type", "session_id"})
+
+
+def wrap_up_of(
+    session_id: str, final_cards: dict[str, Scorecard], questions: dict[str, Question], rubrics: dict[str, Rubric]
+) -> WrapUp:
     if not final_cards:
-        return {
-            "answered": 0,
-            "message": "No answers were scored in this session.",
-            "rubric_averages": {},
-            "strongest": None,
-            "weakest": None,
-            "drills": [],
-            "next_focus": None,
-            "overall_mean": None,
-        }
+        return WrapUp(
+            session_id=session_id,
+            answered=0,
+            message="No answers were scored in this session.",
+            rubric_averages={},
+            strongest=None,
+            weakest=None,
+            drills=[],
+            next_focus=None,
+            overall_mean=None,
+        )
     by_rubric: dict[str, list[float]] = defaultdict(list)
     by_crit: dict[str, list[tuple[int, str, list[str], str]]] = defaultdict(list)
     for qid, card in final_cards.items():
@@ -36,18 +46,18 @@ def summarise(
     order = sorted(means, key=lambda k: (means[k], k))
     weakest, strongest = order[0], order[-1]
 
-    def detail(key: str, best: bool) -> dict[str, Any]:
+    def detail(key: str, best: bool) -> Highlight:
         rows = sorted(by_crit[key], key=lambda x: x[0], reverse=best)
         _, qid, evidence, feedback = rows[0]
         rid, cid = key.split(".")
-        return {
-            "criterion": key,
-            "name": rubrics[rid].criterion(cid).name,
-            "mean_level": round(means[key], 2),
-            "question_id": qid,
-            "quotes": evidence[:2],
-            "feedback": feedback,
-        }
+        return Highlight(
+            criterion=key,
+            name=rubrics[rid].criterion(cid).name,
+            mean_level=round(means[key], 2),
+            question_id=qid,
+            quotes=evidence[:2],
+            feedback=feedback,
+        )
 
     drills, drill_items = [], []
     for key in order[:3]:
@@ -65,16 +75,17 @@ def summarise(
             + (f"re-answer “{_short(q.prompt)}”" if q else "re-answer your weakest question")
             + f" and make sure you can answer “{crit.probes[0]}”"
         )
-    return {
-        "answered": len(final_cards),
-        "overall_mean": round(float(np.mean([c.overall for c in final_cards.values()])), 1),
-        "rubric_averages": {k: round(float(np.mean(v)), 2) for k, v in sorted(by_rubric.items())},
-        "strongest": detail(strongest, True),
-        "weakest": detail(weakest, False),
-        "drills": drills,
-        "drills_in_words": drill_items,
-        "next_focus": weakest,
-    }
+    return WrapUp(
+        session_id=session_id,
+        answered=len(final_cards),
+        overall_mean=round(float(np.mean([c.overall for c in final_cards.values()])), 1),
+        rubric_averages={k: round(float(np.mean(v)), 2) for k, v in sorted(by_rubric.items())},
+        strongest=detail(strongest, True),
+        weakest=detail(weakest, False),
+        drills=drills,
+        drills_in_words=drill_items,
+        next_focus=weakest,
+    )
 
 
 def _own_quotes(card: Scorecard, rid: str, cid: str) -> list[str]:
@@ -97,14 +108,14 @@ def _short(prompt: str, words: int = 10) -> str:
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
-def phases_summary(log: dict[str, Any], rounds: dict[str, str]) -> dict[str, dict[str, Any]]:
+def phases_summary(log: dict[str, PhaseState], rounds: dict[str, str]) -> dict[str, PhaseWalk]:
     """Per phased question: which phases the conversation reached, of which."""
-    out: dict[str, dict[str, Any]] = {}
-    for qid, st in log.items():
-        out[qid] = {
-            "round": rounds.get(qid),
-            "reached": st.names(),
-            "of": [p.name for p in st.phases],
-            "missed": [p.name for p in st.phases if p.id not in st.reached],
-        }
-    return out
+    return {
+        qid: PhaseWalk(
+            round=rounds.get(qid),
+            reached=st.names(),
+            of=[p.name for p in st.phases],
+            missed=[p.name for p in st.phases if p.id not in st.reached],
+        )
+        for qid, st in log.items()
+    }

@@ -4,11 +4,11 @@ code, the wrap-up, and errors."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import streamlit as st
 
 from simulator.errors import MocksimError
+from simulator.interviewer.events import CardView, Scored, WrapUp
 from simulator.store.marks import css_id, evidence_block
 from simulator.ui.names import criterion_name, question_title, rubric_name
 
@@ -45,11 +45,11 @@ def show_error(err: MocksimError, saved: str | None = None) -> None:
     st.error(msg)
 
 
-def evidence(card: dict[str, Any], answer: str, key: str) -> None:
+def evidence(card: Scored | CardView, answer: str, key: str) -> None:
     """The answer with each criterion's quotes in its rubric's colour; pick (or hover) a criterion to see only its."""
     from simulator.ui.resources import runtime
 
-    keys = [f"{rid}.{cid}" for rid, r in card["rubrics"].items() for cid in r["criteria"]]
+    keys = [f"{rid}.{cid}" for rid, r in card.rubrics.items() for cid in r.criteria]
     st.markdown("**Your answer, with the quoted evidence marked**")
     choice = st.radio(
         "Show the evidence for",
@@ -61,52 +61,49 @@ def evidence(card: dict[str, Any], answer: str, key: str) -> None:
     )
     only = None if choice == ALL else str(choice)
     scope = "mocksim-ev-" + css_id(key or "card")
-    st.markdown(evidence_block(scope, answer, card["rubrics"], runtime().rubrics, only), unsafe_allow_html=True)
+    public = {rid: r.model_dump() for rid, r in card.rubrics.items()}  # the public scorecard's rubrics
+    st.markdown(evidence_block(scope, answer, public, runtime().rubrics, only), unsafe_allow_html=True)
 
 
-def scorecard(card: dict[str, Any], answer: str | None = None, key: str = "") -> None:
-    """A scorecard event (the public scorecard shape) as bars, quotes and one fix per criterion."""
-    cov = card.get("coverage")
+def scorecard(card: Scored | CardView, answer: str | None = None, key: str = "") -> None:
+    """A scorecard (an answer's scorecard event, or a public scorecard) as bars, quotes and one fix per criterion."""
     cols = st.columns(3)
-    cols[0].metric("Overall", f"{card['overall']}/100")
-    cols[1].metric("Key points covered", "–" if cov is None else f"{cov:.0%}")
-    cols[2].metric("Flags", ", ".join(f.replace("_", " ") for f in card.get("flags") or []) or "none")
-    for note in card.get("notices") or []:
+    cols[0].metric("Overall", f"{card.overall}/100")
+    cols[1].metric("Key points covered", "–" if card.coverage is None else f"{card.coverage:.0%}")
+    cols[2].metric("Flags", ", ".join(f.replace("_", " ") for f in card.flags) or "none")
+    for note in card.notices:
         st.caption(note)
-    for rid, r in card["rubrics"].items():
-        st.markdown(f"**{rubric_name(rid)}** · {r['score']:.1f}/5")
-        st.progress(min(1.0, max(0.0, (r["score"] - 1) / 4)))
-        for cid, c in r["criteria"].items():
-            st.markdown(f"- {criterion_name(f'{rid}.{cid}')} **{c['level']}/5** — {md_escape(c['feedback'])}")
-    if answer and any(c.get("evidence") for r in card["rubrics"].values() for c in r["criteria"].values()):
+    for rid, r in card.rubrics.items():
+        st.markdown(f"**{rubric_name(rid)}** · {r.score:.1f}/5")
+        st.progress(min(1.0, max(0.0, (r.score - 1) / 4)))
+        for cid, c in r.criteria.items():
+            st.markdown(f"- {criterion_name(f'{rid}.{cid}')} **{c.level}/5** — {md_escape(c.feedback)}")
+    if answer and any(c.evidence for r in card.rubrics.values() for c in r.criteria.values()):
         evidence(card, answer, key)
-    missing = card.get("missing_points") or []
-    if missing:
-        st.markdown("**Not covered yet:**\n" + "\n".join(f"- {md_escape(p)}" for p in missing))
+    if card.missing_points:
+        st.markdown("**Not covered yet:**\n" + "\n".join(f"- {md_escape(p)}" for p in card.missing_points))
 
 
-def summary_view(e: dict[str, Any]) -> None:
+def summary_view(e: WrapUp) -> None:
     """The wrap-up, computed from the stored turns (simulator.store.figures)."""
-    if not e.get("answered"):
+    if not e.answered or e.strongest is None or e.weakest is None:
         st.markdown("**Session over.** No answers were scored.")
         return
-    st.markdown(f"**Session complete** · {e.get('label') or e['answered']}")
+    st.markdown(f"**Session complete** · {e.label or e.answered}")
     st.table(
         {
-            "rubric": [rubric_name(r) for r in e["rubric_averages"]],
-            "average level (1–5)": [f"{v:.1f}" for v in e["rubric_averages"].values()],
+            "rubric": [rubric_name(r) for r in e.rubric_averages],
+            "average level (1–5)": [f"{v:.1f}" for v in e.rubric_averages.values()],
         }
     )
-    for word, d in (("Strongest", e["strongest"]), ("Weakest", e["weakest"])):
+    for word, d in (("Strongest", e.strongest), ("Weakest", e.weakest)):
         st.markdown(
-            f"**{word}:** {d['name']} ({d['mean_level']}/5) · in “{md_escape(question_title(d.get('question_id')))}”"
-            + (f" — {md_escape(d['feedback'])}" if word == "Weakest" else "")
+            f"**{word}:** {d.name} ({d.mean_level}/5) · in “{md_escape(question_title(d.question_id))}”"
+            + (f" — {md_escape(d.feedback)}" if word == "Weakest" else "")
         )
-        for q in d["quotes"]:
+        for q in d.quotes:
             st.markdown(f"> {md_escape(q)}")
-    st.markdown(
-        "**Three drills**\n"
-        + "\n".join(f"{n + 1}. {md_escape(d)}" for n, d in enumerate(e.get("drills_in_words") or e["drills"]))
-    )
-    if e.get("next_focus"):
-        st.markdown(f"**Next time, focus on:** {criterion_name(e['next_focus'])}")
+    drills = e.drills_in_words or e.drills
+    st.markdown("**Three drills**\n" + "\n".join(f"{n + 1}. {md_escape(d)}" for n, d in enumerate(drills)))
+    if e.next_focus:
+        st.markdown(f"**Next time, focus on:** {criterion_name(e.next_focus)}")

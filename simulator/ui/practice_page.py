@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 import streamlit as st
 
 from simulator.contracts import Session
 from simulator.contracts.question import ROUNDS
 from simulator.errors import MocksimError
+from simulator.interviewer import events as ev
 from simulator.interviewer.backends import Backend, LLMBackend, OfflineBackend
 from simulator.interviewer.budget import describe_usage
-from simulator.interviewer.engine import Event, Interviewer, Plan, WallClock
+from simulator.interviewer.engine import Interviewer, Plan, WallClock
 from simulator.interviewer.intents import classify
 from simulator.planning import infer_seniority
 from simulator.store.figures import plural
@@ -145,44 +145,44 @@ def _begin(s: AppState, plan: Plan, chosen: Backend) -> None:
         show_error(err)
 
 
-def _render_event(e: dict[str, Any], last_answer: str | None, i: int) -> None:
-    kind = e["type"]
-    if kind == "candidate":
-        with st.chat_message("user"):
-            if e.get("follow_up"):
-                st.caption("Answer to the follow-up")
-            answer_markdown(e["text"])
-    elif kind == "question":
-        with st.chat_message("assistant", avatar=":material/record_voice_over:"):
-            round_name = str(e["round"]).replace("_", " ")
-            st.markdown(f"**Question {e['index'] + 1} of {e['of']}** · *{round_name}*\n\n{e['text']}")
-    elif kind == "action":  # /hint, /skip, /end: what the candidate did, not what they said
-        st.caption(f":material/touch_app: You {e['text']}")
-    elif kind == "interviewer":
-        with st.chat_message("assistant", avatar=":material/record_voice_over:"):
-            st.markdown(md_escape(e["text"]))
-    elif kind == "phase":
-        st.caption(f"Phase {e['index'] + 1} of {e['of']}: **{e['name']}**")
-    elif kind in ("follow_up", "clarification", "hint", "notice"):
-        with st.chat_message("assistant", avatar=":material/record_voice_over:"):
-            label = {"follow_up": "Follow-up", "clarification": "", "hint": "Hint", "notice": "Note"}[kind]
-            st.markdown((f"**{label}:** " if label else "") + md_escape(e["text"]))
-    elif kind == "scorecard":
-        if e.get("fallback_notice"):  # the reason in words, once per session
-            st.warning(e["fallback_notice"])
-        with (
-            st.chat_message("assistant", avatar=":material/analytics:"),
-            st.expander(f"Scorecard · {e['overall']}/100"),
-        ):
-            scorecard(e, last_answer, key=f"card{i}")
-    elif kind == "summary":
-        with st.chat_message("assistant", avatar=":material/flag:"):
-            _summary(e)
+def _render_event(e: ev.ChatEvent, last_answer: str | None, i: int) -> None:
+    match e:
+        case ev.CandidateSaid():
+            with st.chat_message("user"):
+                if e.follow_up:
+                    st.caption("Answer to the follow-up")
+                answer_markdown(e.text)
+        case ev.QuestionAsked():
+            with st.chat_message("assistant", avatar=":material/record_voice_over:"):
+                round_name = e.round.replace("_", " ")
+                st.markdown(f"**Question {e.index + 1} of {e.of}** · *{round_name}*\n\n{e.text}")
+        case ev.ActionEvent():  # /hint, /skip, /end: what the candidate did, not what they said
+            st.caption(f":material/touch_app: You {e.text}")
+        case ev.InterviewerEvent():
+            with st.chat_message("assistant", avatar=":material/record_voice_over:"):
+                st.markdown(md_escape(e.text))
+        case ev.PhaseEvent():
+            st.caption(f"Phase {e.index + 1} of {e.of}: **{e.name}**")
+        case ev.FollowUp() | ev.Clarified() | ev.HintGiven() | ev.Notice():
+            with st.chat_message("assistant", avatar=":material/record_voice_over:"):
+                label = {"follow_up": "Follow-up", "clarification": "", "hint": "Hint", "notice": "Note"}[e.type]
+                st.markdown((f"**{label}:** " if label else "") + md_escape(e.text))
+        case ev.Scored():
+            if e.fallback_notice:  # the reason in words, once per session
+                st.warning(e.fallback_notice)
+            with (
+                st.chat_message("assistant", avatar=":material/analytics:"),
+                st.expander(f"Scorecard · {e.overall}/100"),
+            ):
+                scorecard(e, last_answer, key=f"card{i}")
+        case ev.WrapUp():
+            with st.chat_message("assistant", avatar=":material/flag:"):
+                _summary(e)
 
 
-def _summary(e: dict[str, Any]) -> None:
+def _summary(e: ev.WrapUp) -> None:
     summary_view(e)
-    used = describe_usage(e.get("usage"))
+    used = describe_usage(e.usage)
     if used:
         st.caption(used)
 
@@ -303,11 +303,11 @@ def _close(s: AppState) -> None:
     st.rerun()
 
 
-def _transcript(events: list[Event]) -> None:
+def _transcript(events: list[ev.ChatEvent]) -> None:
     last_answer = None
     for i, e in enumerate(events):
-        if e["type"] == "candidate":
-            last_answer = e["text"]
+        if isinstance(e, ev.CandidateSaid):
+            last_answer = e.text
         _render_event(e, last_answer, i)
 
 
@@ -340,9 +340,11 @@ def render() -> None:
     if pressed:
         _send(s, pressed)
         session = store().get(s.profile, session.id)
-    usage = next((e.get("usage") for e in s.events if e["type"] == "summary"), None)
-    transient = [e for e in s.events if e["type"] in ("notice", "interviewer", "phase")]  # not stored as turns
-    _transcript(session_events(session, iv, usage) + transient)
+    usage = next((e.usage for e in s.events if isinstance(e, ev.WrapUp)), None)
+    transient = [
+        e for e in s.events if isinstance(e, ev.Notice | ev.InterviewerEvent | ev.PhaseEvent)
+    ]  # not stored as turns
+    _transcript([*session_events(session, iv, usage), *transient])
     remember(s, session)
     if iv.finished:
         if st.button("Start a new session", key="btn_new"):

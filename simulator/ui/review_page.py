@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from simulator.errors import MocksimError
+from simulator.interviewer.events import CandidateSaid, WrapUp
 from simulator.store import export as exporters
 from simulator.store.figures import figures, plural
 from simulator.ui.components import show_error
@@ -67,18 +68,18 @@ def render() -> None:
         f"{session.backend} interviewer · {session.minutes} min · {session.seniority} · {figures(session).label()}"
     )
     events = session_events(session)
-    summary = next((e for e in events if e["type"] == "summary"), None)
+    summary = next((e for e in events if isinstance(e, WrapUp)), None)
     if summary is not None:
         with st.container(border=True):
             st.subheader("Wrap-up")
-            render_event({**summary, "type": "summary"}, None, -1)
+            render_event(summary, None, -1)
     st.subheader("Transcript")
     last_answer = None
-    for i, e in enumerate(x for x in events if x["type"] != "summary"):
-        if e["type"] == "candidate":
-            last_answer = e["text"]
+    for i, e in enumerate(x for x in events if not isinstance(x, WrapUp)):
+        if isinstance(e, CandidateSaid):
+            last_answer = e.text
         render_event(e, last_answer, i)
-        answer = e["type"] == "candidate" and e.get("kind") != "clarification" and e.get("turn_id") is not None
-        if answer and st.button("Rewrite this answer", key=f"rw_{e['turn_id']}"):
-            s.rewrite_prefill = {"question_id": e.get("question_id"), "answer": e["text"], "question_text": e["asked"]}
+        answer = isinstance(e, CandidateSaid) and e.kind != "clarification" and e.turn_id is not None
+        if answer and isinstance(e, CandidateSaid) and st.button("Rewrite this answer", key=f"rw_{e.turn_id}"):
+            s.rewrite_prefill = {"question_id": e.question_id, "answer": e.text, "question_text": e.asked}
             st.switch_page("simulator/ui/pages/rewrite.py")

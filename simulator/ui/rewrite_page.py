@@ -8,6 +8,7 @@ import re
 import streamlit as st
 
 from simulator.errors import MocksimError
+from simulator.interviewer.events import CardView
 from simulator.rewrite import Rewrite, Rewriter
 from simulator.rewrite_explain import criterion_gains
 from simulator.rewrite_plan import LABELS, ORDER
@@ -109,10 +110,10 @@ def _show(result: Rewrite, answer: str) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown("**Before**")
-        scorecard(result.before.public(), answer, key="rw_before")
+        scorecard(CardView.model_validate(result.before.public()), answer, key="rw_before")
     with right:
         st.markdown("**After** (placeholders count as missing)")
-        scorecard(result.after.public(), key="rw_after")
+        scorecard(CardView.model_validate(result.after.public()), key="rw_after")
     if result.reference:
         with st.expander("A strong reference answer from the bank"):
             st.write(result.reference)

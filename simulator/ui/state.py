@@ -7,7 +7,8 @@ from typing import Any
 
 import streamlit as st
 
-from simulator.interviewer.engine import Event, Interviewer
+from simulator.interviewer.engine import Interviewer
+from simulator.interviewer.events import Event
 
 KEY = "mocksim"
 
@@ -21,7 +22,7 @@ class AppState:
     llm_api_key: str = ""  # kept in this browser session only, never written anywhere
     stt_model: str = "whisper-1"
     interviewer: Interviewer | None = None
-    events: list[Event] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)  # what the last message brought
     draft: str = ""  # text the candidate typed that could not be processed yet: never lost
     known_turns: int = -1  # stored turns of the open session this tab has shown (another tab may add more)
     clear_pads: bool = False  # the scratchpad went with the last answer: empty it on the next run

@@ -3,84 +3,73 @@ and on Review. Built from the stored turns only, so nothing depends on what one 
 
 from __future__ import annotations
 
-from typing import Any
-
 from simulator.contracts import Session, Turn
-from simulator.interviewer.engine import Event, Interviewer
+from simulator.interviewer import events as ev
+from simulator.interviewer.engine import Interviewer
+from simulator.interviewer.intents import classify
 from simulator.store.export import action_of
 from simulator.store.figures import is_follow_up, wrap_up
 from simulator.ui.resources import runtime
 
 
-def _asked_event(session: Session, t: Turn | None, asked: str, pos: int, follow_up: bool, qid: str | None) -> Event:
+def _asked_event(
+    session: Session, asked: str, pos: int, follow_up: bool, qid: str | None
+) -> ev.FollowUp | ev.QuestionAsked:
     if follow_up:
-        return {"type": "follow_up", "text": asked, "target": None, "question_id": qid}
+        return ev.FollowUp(text=asked, target=None, question_id=qid)
     qs = {q.id: q for q in runtime().questions}
     q = qs.get(qid or "")
-    return {
-        "type": "question",
-        "id": qid,
-        "round": q.round if q else (session.rounds[0] if session.rounds else ""),
-        "text": asked,
-        "index": pos,
-        "of": max(1, len(session.question_ids)),
-    }
+    return ev.QuestionAsked(
+        id=qid or "",
+        round=q.round if q else (session.rounds[0] if session.rounds else ""),
+        text=asked,
+        index=pos,
+        of=max(1, len(session.question_ids)),
+    )
 
 
-def _card_event(t: Turn) -> Event:
-    card = t.scorecard
-    assert card is not None
-    return {
-        "type": "scorecard",
-        "question_id": t.question_id,
-        "turn": t.index,
-        **card.public(),
-        "missing_points": card.missing_points,
-        "notices": card.notices,
-        "backend": card.backend,
-        "fallback": bool(t.meta.get("fallback")),
-    }
+def _card_event(t: Turn) -> ev.Scored:
+    assert t.scorecard is not None
+    fallback = t.meta.get("fallback")
+    return ev.Scored.of(t.scorecard, t.question_id, t.index, fallback=fallback if isinstance(fallback, str) else None)
 
 
-def session_events(session: Session, iv: Interviewer | None = None, usage: Any = None) -> list[Event]:
+def session_events(
+    session: Session, iv: Interviewer | None = None, usage: ev.UsageReport | None = None
+) -> list[ev.ChatEvent]:
     """Every question, answer, scorecard, follow-up, hint and clarification of a stored session, in order;
     then what the interviewer is waiting on (live) or the wrap-up (finished)."""
-    events: list[Event] = []
+    events: list[ev.ChatEvent] = []
     shown: str | None = None
     for t in session.turns:
         q_pos = t.meta.get("q_pos")
         pos = q_pos if isinstance(q_pos, int) else 0
         if t.asked != shown:
-            events.append(_asked_event(session, t, t.asked, pos, is_follow_up(t), t.question_id))
+            events.append(_asked_event(session, t.asked, pos, is_follow_up(t), t.question_id))
             shown = t.asked
         if t.kind == "answer":
+            follow = is_follow_up(t)
             events.append(
-                {
-                    "type": "candidate",
-                    "text": t.answer,
-                    "turn_id": t.id,
-                    "follow_up": is_follow_up(t),
-                    "question_id": t.question_id,
-                    "asked": t.asked,
-                }
+                ev.CandidateSaid(
+                    text=t.answer, turn_id=t.id, follow_up=follow, question_id=t.question_id, asked=t.asked
+                )
             )
             if t.scorecard is not None:
                 events.append(_card_event(t))
         elif t.kind == "clarification":
-            events.append({"type": "candidate", "text": t.answer, "turn_id": t.id, "kind": "clarification"})
+            events.append(ev.CandidateSaid(text=t.answer, turn_id=t.id, kind="clarification"))
             if t.reply:
-                events.append({"type": "clarification", "text": t.reply, "question_id": t.question_id})
+                events.append(ev.Clarified(text=t.reply, question_id=t.question_id))
         elif (action := action_of(t)) is not None:  # /hint, /skip, /end: what the candidate did, not said
-            events.append({"type": "action", "text": action})
+            events.append(ev.ActionEvent(command=classify(t.answer).command or t.kind, text=action))
             if t.kind == "hint" and t.reply:
-                events.append({"type": "hint", "text": t.reply, "question_id": t.question_id})
+                events.append(ev.HintGiven(text=t.reply, question_id=t.question_id))
     live = iv is not None and not iv.finished and iv.current is not None
     if live and iv is not None and iv.current is not None and iv.current.asked != shown:
         cur = iv.current
-        follow = bool(cur.follow_ups)
-        events.append(_asked_event(session, None, cur.asked, iv.pos, follow, cur.question.id))
+        events.append(_asked_event(session, cur.asked, iv.pos, bool(cur.follow_ups), cur.question.id))
     if session.status == "finished" or (iv is not None and iv.finished):
         rt = runtime()
         summary = wrap_up(session, {q.id: q for q in rt.questions}, rt.rubrics)
-        events.append({"type": "summary", "session_id": session.id, **summary, "usage": usage})
+        events.append(ev.WrapUp.model_validate({"session_id": session.id, **summary, "usage": usage}))
     return events
