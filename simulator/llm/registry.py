@@ -15,7 +15,7 @@ import pkgutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -65,16 +65,42 @@ class Provider:
             ) from exc
 
 
-_PROVIDERS: dict[str, Provider] = {}
+_BUILTIN: dict[str, Provider] = {}  # registered by the modules of simulator.llm.providers (and by register())
+_PLUGINS: dict[str, Provider] = {}  # registered through the entry points installed now
+_FROM_ENTRY_POINT: dict[str, list[Provider]] = {}  # what each entry point registered, kept across reloads
 _loaded = False
 _lock = threading.RLock()
+_target = _BUILTIN
 
 
 def register(provider: Provider) -> Provider:
-    """Add (or replace) a provider. Called by a provider module when it is imported."""
+    """Add (or replace) a provider. A provider module calls this when it is imported."""
     with _lock:
-        _PROVIDERS[provider.name] = provider
+        _target[provider.name] = provider
     return provider
+
+
+def _from_entry_point(ep: EntryPoint) -> list[Provider]:
+    """The providers an entry point registers: its module's register() calls, or the Provider it names."""
+    global _target
+    key = f"{ep.name}={ep.value}"
+    if key not in _FROM_ENTRY_POINT:
+        caught: dict[str, Provider] = {}
+        _target = caught
+        try:
+            loaded = ep.load()
+        except ImportError as exc:
+            dist = ep.dist.name if ep.dist is not None else ep.value
+            raise ConfigError(
+                f"the provider plugin '{ep.name}' ({ep.value}) cannot be imported: {exc}",
+                f"install what it needs, or remove it with `pip uninstall {dist}`",
+            ) from exc
+        finally:
+            _target = _BUILTIN
+        if isinstance(loaded, Provider):
+            caught[loaded.name] = loaded
+        _FROM_ENTRY_POINT[key] = list(caught.values())
+    return _FROM_ENTRY_POINT[key]
 
 
 def _load() -> None:
@@ -85,22 +111,14 @@ def _load() -> None:
         package = importlib.import_module(BUILTIN_PACKAGE)
         for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
             importlib.import_module(f"{BUILTIN_PACKAGE}.{info.name}")
+        _PLUGINS.clear()
         for ep in entry_points(group=ENTRY_POINT_GROUP):
-            try:
-                loaded = ep.load()
-            except ImportError as exc:
-                dist = ep.dist.name if ep.dist is not None else ep.value
-                raise ConfigError(
-                    f"the provider plugin '{ep.name}' ({ep.value}) cannot be imported: {exc}",
-                    f"install what it needs, or remove it with `pip uninstall {dist}`",
-                ) from exc
-            if isinstance(loaded, Provider):  # an entry point may name a Provider instead of a module
-                register(loaded)
+            _PLUGINS.update({p.name: p for p in _from_entry_point(ep)})
         _loaded = True
 
 
 def reload_providers() -> None:
-    """Read the built-in modules and the installed entry points again (after installing a plugin)."""
+    """Read the installed entry points again (after a plugin was installed or removed)."""
     global _loaded
     with _lock:
         _loaded = False
@@ -110,7 +128,7 @@ def reload_providers() -> None:
 def providers(listed_only: bool = False) -> list[Provider]:
     """Every registered provider: the ones without a model (offline) first, then by name."""
     _load()
-    found = sorted(_PROVIDERS.values(), key=lambda p: (p.factory is not None, p.name))
+    found = sorted({**_PLUGINS, **_BUILTIN}.values(), key=lambda p: (p.factory is not None, p.name))
     return [p for p in found if p.capabilities.listed or not listed_only]
 
 
@@ -125,9 +143,10 @@ def one_of(names: list[str]) -> str:
 
 def get_provider(name: str) -> Provider:
     _load()
-    if name not in _PROVIDERS:
+    found = _BUILTIN.get(name) or _PLUGINS.get(name)
+    if found is None:
         raise ConfigError(f"unknown backend '{name}'", f"use {one_of(provider_names(listed_only=True))}")
-    return _PROVIDERS[name]
+    return found
 
 
 def get_chat_model(name: str, settings: Settings, **kwargs: Any) -> ChatModel:
