@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from simulator.llm import get_provider, providers
+from simulator.ui.connection import Problem, selection_problem
 
 
 def choose_backend(label: str, key: str, current: str) -> str:
@@ -28,6 +29,12 @@ def choose_backend(label: str, key: str, current: str) -> str:
 def talks_to_endpoint(name: str) -> bool:
     """The backend uses the base URL, model and key from Settings (checked when chosen, used for voice)."""
     return get_provider(name).capabilities.endpoint
+
+
+def endpoint_problem(name: str, base_url: str, typed_key: str) -> Problem | None:
+    """What stands between the chosen backend and its endpoint (None when it has no endpoint, or none)."""
+    caps = get_provider(name).capabilities
+    return selection_problem(base_url, typed_key, caps.needs_key) if caps.endpoint else None
 
 
 def streams(name: str) -> bool:

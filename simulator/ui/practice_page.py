@@ -17,9 +17,8 @@ from simulator.interviewer.intents import classify
 from simulator.planning import infer_seniority
 from simulator.store.figures import plural
 from simulator.ui import voice
-from simulator.ui.backend_choice import choose_backend, streams, talks_to_endpoint
+from simulator.ui.backend_choice import choose_backend, endpoint_problem, streams
 from simulator.ui.components import answer_markdown, md_escape, scorecard, show_error, summary_view
-from simulator.ui.connection import selection_problem
 from simulator.ui.mermaid import to_dot
 from simulator.ui.names import criterion_name, question_title
 from simulator.ui.resources import bank, make_backend, runtime, store
@@ -70,8 +69,7 @@ def _setup(s: AppState) -> None:
     _offer_unfinished(s)
     st.subheader("Set up a round")
     chosen_backend = choose_backend("Interviewer", "setup_backend", s.backend)
-    if talks_to_endpoint(chosen_backend):
-        offer_offline(selection_problem(s.llm_base_url, s.llm_api_key), "setup")
+    offer_offline(endpoint_problem(chosen_backend, s.llm_base_url, s.llm_api_key), "setup")
     with st.form("setup"):
         rounds = st.multiselect("Rounds", list(ROUNDS), default=["behavioral", "technical"], key="setup_rounds")
         c1, c2, c3 = st.columns(3)

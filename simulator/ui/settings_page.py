@@ -9,8 +9,8 @@ from simulator.llm import providers
 from simulator.llm.base import ModelError
 from simulator.llm.negotiate import EndpointMemory
 from simulator.llm.structured import StructuredCaller
-from simulator.ui.backend_choice import choose_backend, talks_to_endpoint
-from simulator.ui.connection import OPENAI_URL, Problem, diagnose, endpoint, has_key, selection_problem
+from simulator.ui.backend_choice import choose_backend, endpoint_problem, talks_to_endpoint
+from simulator.ui.connection import OPENAI_URL, Problem, diagnose, endpoint, has_key
 from simulator.ui.resources import chat_model, runtime
 from simulator.ui.state import state
 
@@ -89,7 +89,7 @@ def render() -> None:
     )
     if talks_to_endpoint(backend):
         with problem_slot.container():
-            offer_offline(selection_problem(base, key), "set")
+            offer_offline(endpoint_problem(backend, base, key), "set")
     stt = st.text_input("Speech-to-text model (voice answers)", value=s.stt_model, key="set_stt")
     profile = st.text_input("Profile (whose sessions these are)", value=s.profile, key="set_profile", max_chars=64)
     if st.button("Save", key="set_save"):
