@@ -6,8 +6,8 @@ from simulator.llm.registry import (
     Provider,
     get_chat_model,
     get_provider,
+    list_providers,
     provider_names,
-    providers,
     register,
 )
 
@@ -19,7 +19,7 @@ __all__ = [
     "RawReply",
     "get_chat_model",
     "get_provider",
+    "list_providers",
     "provider_names",
-    "providers",
     "register",
 ]

@@ -125,7 +125,7 @@ def reload_providers() -> None:
         _load()
 
 
-def providers(listed_only: bool = False) -> list[Provider]:
+def list_providers(listed_only: bool = False) -> list[Provider]:
     """Every registered provider: the ones without a model (offline) first, then by name."""
     _load()
     found = sorted({**_PLUGINS, **_BUILTIN}.values(), key=lambda p: (p.factory is not None, p.name))
@@ -133,7 +133,7 @@ def providers(listed_only: bool = False) -> list[Provider]:
 
 
 def provider_names(listed_only: bool = False) -> list[str]:
-    return [p.name for p in providers(listed_only)]
+    return [p.name for p in list_providers(listed_only)]
 
 
 def one_of(names: list[str]) -> str:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from simulator.llm import get_provider, providers
+from simulator.llm import get_provider, list_providers
 from simulator.ui.connection import Problem, selection_problem
 
 
 def choose_backend(label: str, key: str, current: str) -> str:
     """A radio of the listed providers (offline first), each explained in the help text."""
-    listed = providers(listed_only=True)
+    listed = list_providers(listed_only=True)
     names = [p.name for p in listed]
     st.session_state.setdefault(key, current if current in names else names[0])
     if st.session_state[key] not in names:  # a plugin that was uninstalled since

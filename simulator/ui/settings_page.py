@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from simulator.errors import MocksimError
-from simulator.llm import providers
+from simulator.llm import list_providers
 from simulator.llm.base import ModelError
 from simulator.llm.negotiate import EndpointMemory
 from simulator.llm.structured import StructuredCaller
@@ -33,7 +33,7 @@ def endpoint_backend(chosen: str) -> str:
     one that does (the fields above are its settings even while offline is chosen)."""
     if talks_to_endpoint(chosen):
         return chosen
-    return next(p.name for p in providers(listed_only=True) if p.capabilities.endpoint)
+    return next(p.name for p in list_providers(listed_only=True) if p.capabilities.endpoint)
 
 
 def _test(backend: str, base: str, model: str, key: str) -> None:
