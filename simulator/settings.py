@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     encoder_precision: Literal["auto", "fp32", "bf16"] = Field(
         default="auto", description="scorer's MiniLM dense layers: bf16 when the CPU has it natively (auto), or fixed"
     )
-    backend: str = Field(default="offline", description="offline | openai | fake")
+    backend: str = Field(default="offline", description="a registered provider (`mocksim practice --help` lists them)")
 
     llm_base_url: str | None = Field(
         default=None, description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1"

@@ -8,6 +8,7 @@ import click
 import typer
 
 from simulator.cli.admin import register as register_admin
+from simulator.cli.common import refresh_backend_help
 from simulator.cli.practice import practice
 from simulator.cli.questions import app as questions_app
 from simulator.cli.rewrite import rewrite
@@ -34,6 +35,7 @@ app.command("progress")(progress)
 
 def main(argv: list[str] | None = None) -> int:
     try:
+        refresh_backend_help()
         result = app(args=argv, standalone_mode=False, prog_name="mocksim")
     except MocksimError as err:
         typer.echo(f"error: {err.message}", err=True)

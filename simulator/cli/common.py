@@ -9,6 +9,34 @@ from typing import Any
 import typer
 
 from simulator.errors import InputError
+from simulator.llm.registry import get_provider, one_of, provider_names
+
+_BACKEND_OPTIONS: list[Any] = []
+
+
+def backend_option() -> Any:
+    """`--backend`: its help lists the registered providers, read again each time the CLI runs."""
+    option = typer.Option("offline", "--backend", help="the interviewer backend")
+    _BACKEND_OPTIONS.append(option)
+    return option
+
+
+def refresh_backend_help() -> None:
+    """Name the listed providers (plugins included) in every --backend help; called before the CLI is built."""
+    listed = " | ".join(provider_names(listed_only=True))
+    for option in _BACKEND_OPTIONS:
+        option.help = listed
+
+
+def check_backend(name: str) -> str:
+    """A registered provider's name, or an error naming the ones there are."""
+    if name not in provider_names():
+        raise InputError(f"unknown backend '{name}'", f"use {one_of(provider_names(listed_only=True))}")
+    return name
+
+
+def backend_streams(name: str) -> bool:
+    return get_provider(name).capabilities.streaming
 
 
 class TextOrJson(str, Enum):

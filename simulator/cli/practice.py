@@ -10,7 +10,7 @@ from typing import Any, assert_never
 
 import typer
 
-from simulator.cli.common import TextOrJsonl
+from simulator.cli.common import TextOrJsonl, backend_option, backend_streams, check_backend
 from simulator.errors import InputError
 from simulator.interviewer import events as ev
 from simulator.interviewer.backends import Backend, LLMBackend, OfflineBackend, get_backend
@@ -149,7 +149,7 @@ def practice(
     round: str | None = typer.Option(None, "--round", help="one round or a comma list (default: all four)"),
     questions: int = typer.Option(4, "--questions", help="how many main questions"),
     minutes: int = typer.Option(45, "--minutes"),
-    backend: str = typer.Option("offline", "--backend", help="offline | openai"),
+    backend: str = backend_option(),
     jd_file: str | None = typer.Option(None, "--jd-file", help="a job description to tailor questions to"),
     resume: str | None = typer.Option(None, "--resume", help="continue an unfinished session by id"),
     answers_file: str | None = typer.Option(None, "--answers-file", help="scripted turns separated by '---' lines"),
@@ -164,8 +164,7 @@ def practice(
         raise InputError(f"unknown seniority '{seniority}'", "use junior, mid, senior or staff")
     if not 5 <= minutes <= 240:
         raise InputError(f"--minutes {minutes} is out of range", "choose between 5 and 240")
-    if backend not in ("offline", "openai", "fake"):
-        raise InputError(f"unknown backend '{backend}'", "use offline or openai")
+    check_backend(backend)
     turns = split_answers(read_text_file(answers_file, "answers")) if answers_file else None
     clock: Any = SimulatedClock() if turns is not None else WallClock()
     engine_backend, check = startup_check(get_backend(backend, rt), interactive=turns is None and sys.stdin.isatty())
@@ -203,7 +202,7 @@ def practice(
             if text is None:
                 break
             printer = _StreamPrinter()
-            live = printer if iv.backend.name != "offline" and fmt is TextOrJsonl.text else None
+            live = printer if backend_streams(iv.backend.name) and fmt is TextOrJsonl.text else None
             _emit(iv.respond(text, live), fmt)
     except KeyboardInterrupt:
         pass

@@ -6,9 +6,9 @@ import textwrap
 
 import typer
 
-from simulator.cli.common import TextOrJson, emit_json
+from simulator.cli.common import TextOrJson, backend_option, check_backend, emit_json
 from simulator.errors import InputError
-from simulator.llm import get_chat_model
+from simulator.llm import get_chat_model, get_provider
 from simulator.rewrite import Rewrite, Rewriter
 from simulator.rewrite_explain import criterion_gains
 from simulator.rewrite_plan import LABELS, ORDER
@@ -23,7 +23,7 @@ def rewrite(
     notes_file: str | None = typer.Option(
         None, "--notes-file", help="facts to weave in: results, numbers, who did what"
     ),
-    backend: str = typer.Option("offline", "--backend", help="offline | openai"),
+    backend: str = backend_option(),
     fmt: TextOrJson = typer.Option(TextOrJson.text, "--format"),
 ) -> int:
     """Rewrite a behavioral answer as STAR, adding no fact you did not give, and show the score gain."""
@@ -32,15 +32,14 @@ def rewrite(
         raise InputError("give exactly one of --question-id or --question-text")
     if not answer_file:
         raise InputError("--answer-file is required", "write your answer into a text file and pass its path")
-    if backend not in ("offline", "openai"):
-        raise InputError(f"unknown backend '{backend}'", "use offline or openai")
+    check_backend(backend)
     answer = read_text_file(answer_file, "answer")
     notes = read_text_file(notes_file, "notes") if notes_file else None
     question = (rt.question_map.get(question_id) or rt.bank().get(question_id)) if question_id else None
     qtext = clean_text(question_text or "").strip() if question is None else None
     if question is None and not qtext:
         raise InputError("--question-text is empty", "pass the question you were asked")
-    model = get_chat_model("openai", rt.settings) if backend == "openai" else None
+    model = get_chat_model(backend, rt.settings) if get_provider(backend).factory is not None else None
     result = Rewriter(rt, model).rewrite(answer, question=question, question_text=qtext, notes=notes)
     if fmt is TextOrJson.json:
         emit_json(result.public())

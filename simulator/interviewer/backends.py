@@ -1,4 +1,5 @@
-"""Interviewer backends, one interface, registered by name: offline (default), openai, fake.
+"""Interviewer backends, one interface, one per registered provider (simulator/llm/registry.py): the
+offline engine for a provider without a model (offline, the default), else an LLMBackend on its ChatModel.
 
 Every backend gets the same TurnContext and returns a TurnResult. LLM backends make exactly one model
 request per candidate turn (two only when a reply must be repaired, or a 5xx retried), run the offline scorer
@@ -10,17 +11,15 @@ model off for the rest of the session. The first time each reason occurs, the tu
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from simulator.contracts import Question, Scorecard
-from simulator.errors import ConfigError
 from simulator.interviewer.evidence import AnswerEvidence, EvidenceCheck
 from simulator.interviewer.followups import FollowUpChoice, Situation, already_asked, covered_target, plan_next
 from simulator.interviewer.phases import PhaseState
 from simulator.interviewer.plan_data import InterviewerData, load_interviewer_data
-from simulator.llm import ChatModel, ModelError, get_chat_model
+from simulator.llm import ChatModel, ModelError, get_chat_model, get_provider
 from simulator.llm.base import OnText
 from simulator.llm.explain import SESSION_WIDE, describe
 from simulator.llm.judge import judge_turn
@@ -123,9 +122,10 @@ class OfflineBackend:
 
 
 class LLMBackend:
-    name = "openai"
-
-    def __init__(self, runtime: Runtime, model: ChatModel, structured_output: str = "auto") -> None:
+    def __init__(
+        self, runtime: Runtime, model: ChatModel, structured_output: str = "auto", name: str | None = None
+    ) -> None:
+        self.name = name or model.provider  # the registered provider: recorded on the session and each card
         self.rt = runtime
         self.chat = model
         self.model: str | None = model.model
@@ -188,6 +188,7 @@ class LLMBackend:
                 ctx.follow_ups_left,
                 ctx.asked_probes,
                 on_text,
+                backend=self.name,
             )
         except ModelError as exc:
             self._timeouts = self._timeouts + 1 if exc.kind == "timeout" else 0
@@ -276,36 +277,11 @@ class LLMBackend:
         )
 
 
-BackendFactory = Callable[..., Backend]
-_BACKENDS: dict[str, BackendFactory] = {}
-
-
-def register_backend(name: str) -> Callable[[BackendFactory], BackendFactory]:
-    def deco(f: BackendFactory) -> BackendFactory:
-        _BACKENDS[name] = f
-        return f
-
-    return deco
-
-
-@register_backend("offline")
-def _offline(rt: Runtime, **_: object) -> Backend:
-    return OfflineBackend(rt)
-
-
-@register_backend("openai")
-def _openai(rt: Runtime, model: ChatModel | None = None, **_: object) -> Backend:
-    return LLMBackend(rt, model or get_chat_model("openai", rt.settings), rt.settings.structured_output)
-
-
-@register_backend("fake")
-def _fake(rt: Runtime, model: ChatModel | None = None, **_: object) -> Backend:
-    backend = LLMBackend(rt, model or get_chat_model("fake", rt.settings), rt.settings.structured_output)
-    backend.name = "fake"
-    return backend
-
-
-def get_backend(name: str, rt: Runtime, **kwargs: object) -> Backend:
-    if name not in _BACKENDS:
-        raise ConfigError(f"unknown backend '{name}'", f"use one of: {', '.join(sorted(_BACKENDS))}")
-    return _BACKENDS[name](rt, **kwargs)
+def get_backend(name: str, rt: Runtime, model: ChatModel | None = None) -> Backend:
+    """The interviewer for a registered provider: the offline engine when it has no model, else the model
+    (`model` given, or built by the provider from the settings) with the offline engine beside it."""
+    provider = get_provider(name)
+    if not provider.capabilities.structured_output:
+        return OfflineBackend(rt)
+    chat = model or get_chat_model(name, rt.settings)
+    return LLMBackend(rt, chat, rt.settings.structured_output, name=name)

@@ -10,8 +10,6 @@ from typing import Any
 from pydantic import BaseModel
 
 from simulator.llm.base import Ledger, Limits, Message, ModelError, OnText, RawReply
-from simulator.llm.registry import register_provider
-from simulator.settings import Settings
 
 Scripted = str | BaseModel | dict[str, Any] | Exception | Callable[[Sequence[Message]], Any]
 
@@ -60,8 +58,3 @@ class FakeChatModel:
         prompt_chars = sum(len(c) for _, c in messages)
         self.ledger.add(prompt_chars // 4, len(text) // 4)
         return RawReply(text, prompt_tokens=prompt_chars // 4, completion_tokens=len(text) // 4, mode=mode)
-
-
-@register_provider("fake")
-def _factory(settings: Settings, replies: Iterable[Scripted] = ()) -> FakeChatModel:
-    return FakeChatModel(replies, model=settings.llm_model)

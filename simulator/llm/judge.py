@@ -1,15 +1,14 @@
 """LLM mode for one candidate turn: one request returns levels, evidence, feedback and the next move.
 
-Code, not the model, decides what counts: evidence quotes are checked against the answer (a criterion above
-level 2 needs a verified quote), totals are computed from levels, and the offline scorer runs beside the
-model; a rubric where the two differ by more than 1.5 levels is flagged `judge_disagreement` (and when the
-answer also tried to address the grader, the offline rubric stands).
+Code, not the model, decides what counts: evidence quotes are mapped onto the answer and shown in its own
+words, or dropped (simulator/llm/quotes.py; a criterion above level 2 needs a verified quote), totals are
+computed from levels, and the offline scorer runs beside the model; a rubric where the two differ by more
+than 1.5 levels is flagged `judge_disagreement` (and when the answer also tried to address the grader, the
+offline rubric stands).
 """
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 from simulator.contracts import CriterionScore, Question, Rubric, RubricScore, Scorecard
 from simulator.llm.base import OnText
 from simulator.llm.guard import neutralise, new_delimiter
+from simulator.llm.quotes import verify_quote
 from simulator.llm.structured import StructuredCaller
 from simulator.prompts import Prompt
 from simulator.scoring.scorer import overall_from, rubric_score
@@ -126,28 +126,6 @@ def check_reply(reply: TurnReply, expected: list[tuple[str, str]]) -> str | None
     return None
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text.lower()).strip(" .,\"'“”")
-
-
-def verify_quote(quote: str, answer: str, threshold: float = 0.85) -> str | None:
-    """The span of `answer` that `quote` reproduces (fuzzy), or None when the quote is not in the answer."""
-    q = _norm(quote)
-    if len(q) < 4:
-        return None
-    a_norm = _norm(answer)
-    if q in a_norm:
-        idx = answer.lower().find(quote.strip().lower())
-        return answer[idx : idx + len(quote.strip())] if idx >= 0 else quote.strip()
-    sm = difflib.SequenceMatcher(None, a_norm, q, autojunk=False)
-    blocks = sum(b.size for b in sm.get_matching_blocks())
-    if blocks / len(q) < threshold:
-        return None
-    m = sm.find_longest_match(0, len(a_norm), 0, len(q))
-    start = max(0, m.a - m.b)
-    return a_norm[start : start + len(q)]
-
-
 @dataclass
 class Judgement:
     scorecard: Scorecard
@@ -181,7 +159,9 @@ def judge_turn(
     follow_ups_left: int,
     asked_probes: list[str],
     on_text: OnText | None = None,
+    backend: str | None = None,
 ) -> Judgement:
+    """`backend`: the registered provider's name, recorded on the card (default: the model's provider)."""
     ids = list(offline.rubrics)
     expected = expected_criteria(rubrics, ids)
     delimiter = new_delimiter()
@@ -206,14 +186,20 @@ def judge_turn(
         wire=wire_schema(expected),
     )
     reply = result.value
-    card = build_scorecard(reply, rubrics, ids, answer, offline, caller.model.model)
+    card = build_scorecard(reply, rubrics, ids, answer, offline, caller.model.model, backend or caller.model.provider)
     usage_in = sum(r.prompt_tokens or 0 for r in result.replies)
     usage_out = sum(r.completion_tokens or 0 for r in result.replies)
     return Judgement(card, reply, usage_in, usage_out, result.requests, result.repaired, result.mode)
 
 
 def build_scorecard(
-    reply: TurnReply, rubrics: dict[str, Rubric], ids: list[str], answer: str, offline: Scorecard, model: str
+    reply: TurnReply,
+    rubrics: dict[str, Rubric],
+    ids: list[str],
+    answer: str,
+    offline: Scorecard,
+    model: str,
+    backend: str,
 ) -> Scorecard:
     judged = {_names(c): c for c in reply.criteria}
     flags = list(offline.flags)
@@ -259,7 +245,7 @@ def build_scorecard(
             "rubrics": out,
             "overall": 0 if "empty_answer" in flags else overall_from(out),
             "flags": flags,
-            "backend": "openai",
+            "backend": backend,
             "model": model,
         }
     )

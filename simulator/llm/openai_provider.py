@@ -23,8 +23,7 @@ import openai
 from pydantic import BaseModel
 
 from simulator.llm.base import Ledger, Limits, Message, ModelError, ModeUnsupported, OnText, RawReply
-from simulator.llm.registry import register_provider
-from simulator.settings import Settings
+from simulator.llm.providers.openai_compatible import EndpointSettings
 from simulator.tokens import count_tokens
 
 _SAYS = re.compile(r'"interviewer_says"\s*:\s*"((?:[^"\\]|\\.)*)')
@@ -68,7 +67,7 @@ def _short(text: str, n: int = 160) -> str:
 class OpenAICompatibleModel:
     provider = "openai"
 
-    def __init__(self, settings: Settings, streaming: bool = True) -> None:
+    def __init__(self, settings: EndpointSettings, streaming: bool = True) -> None:
         from langchain_openai import ChatOpenAI
 
         self.model = settings.llm_model
@@ -296,8 +295,3 @@ class _Failed(Exception):
     def __init__(self, error: ModelError, reached: bool, retry: bool = False) -> None:
         super().__init__(error.message)
         self.error, self.reached, self.retry = error, reached, retry
-
-
-@register_provider("openai")
-def _factory(settings: Settings, streaming: bool = True) -> OpenAICompatibleModel:
-    return OpenAICompatibleModel(settings, streaming=streaming)

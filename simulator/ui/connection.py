@@ -47,10 +47,10 @@ def unreachable(url: str) -> str | None:
         return f"{parsed.hostname}:{port} does not answer ({exc.strerror or exc.__class__.__name__})"
 
 
-def selection_problem(base_url: str, typed_key: str) -> Problem | None:
-    """What would make the openai backend fall back to offline, checked when it is chosen."""
+def selection_problem(base_url: str, typed_key: str, needs_key: bool = True) -> Problem | None:
+    """What would make an endpoint backend (openai) fall back to offline, checked when it is chosen."""
     url = endpoint(base_url)
-    if url.rstrip("/") == OPENAI_URL and not has_key(typed_key):
+    if needs_key and url.rstrip("/") == OPENAI_URL and not has_key(typed_key):
         return Problem(
             "No API key: OpenAI needs one, so every answer would be scored offline.",
             "Paste a key below (kept in this browser session only), set OPENAI_API_KEY, or continue offline.",

@@ -17,8 +17,8 @@ from simulator.interviewer.intents import classify
 from simulator.planning import infer_seniority
 from simulator.store.figures import plural
 from simulator.ui import voice
+from simulator.ui.backend_choice import choose_backend, endpoint_problem, streams
 from simulator.ui.components import answer_markdown, md_escape, scorecard, show_error, summary_view
-from simulator.ui.connection import selection_problem
 from simulator.ui.mermaid import to_dot
 from simulator.ui.names import criterion_name, question_title
 from simulator.ui.resources import bank, make_backend, runtime, store
@@ -68,16 +68,8 @@ def _setup(s: AppState) -> None:
         return
     _offer_unfinished(s)
     st.subheader("Set up a round")
-    st.session_state.setdefault("setup_backend", s.backend)
-    chosen_backend = st.radio(
-        "Interviewer",
-        ["offline", "openai"],
-        horizontal=True,
-        key="setup_backend",
-        help="openai uses the endpoint, model and key from the Settings page",
-    )
-    if chosen_backend == "openai":
-        offer_offline(selection_problem(s.llm_base_url, s.llm_api_key), "setup")
+    chosen_backend = choose_backend("Interviewer", "setup_backend", s.backend)
+    offer_offline(endpoint_problem(chosen_backend, s.llm_base_url, s.llm_api_key), "setup")
     with st.form("setup"):
         rounds = st.multiselect("Rounds", list(ROUNDS), default=["behavioral", "technical"], key="setup_rounds")
         c1, c2, c3 = st.columns(3)
@@ -218,7 +210,7 @@ def _send(s: AppState, text: str, code: tuple[str, str] | None = None) -> None:
 
     try:
         with st.spinner("Scoring your answer (the first one also loads the model)…"):
-            s.events = iv.respond(text, on_text if s.backend != "offline" else None, turn_key=key)
+            s.events = iv.respond(text, on_text if streams(s.backend) else None, turn_key=key)
         s.draft = ""
         assert iv.session is not None
         stored = store().get(s.profile, iv.session.id)

@@ -9,7 +9,7 @@ import streamlit as st
 from simulator.bank import QuestionBank
 from simulator.errors import MocksimError
 from simulator.interviewer.backends import Backend, get_backend
-from simulator.llm import ChatModel, get_chat_model
+from simulator.llm import ChatModel, get_chat_model, get_provider
 from simulator.runtime import Runtime, get_runtime
 from simulator.settings import Settings
 from simulator.store import SessionStore
@@ -75,15 +75,16 @@ def _secrets_key() -> str:
         return ""
 
 
-def chat_model(base_url: str, model: str, api_key: str) -> ChatModel:
-    return get_chat_model("openai", llm_settings(base_url, model, api_key))
+def chat_model(name: str, base_url: str, model: str, api_key: str) -> ChatModel:
+    """The named provider's model, with the endpoint, model and key from the Settings page."""
+    return get_chat_model(name, llm_settings(base_url, model, api_key))
 
 
 def make_backend(name: str, base_url: str = "", model: str = "", api_key: str = "") -> Backend:
     rt = runtime()
-    if name == "openai":
-        return get_backend("openai", rt, model=chat_model(base_url, model, api_key))
-    return get_backend("offline", rt)
+    if not get_provider(name).capabilities.structured_output:
+        return get_backend(name, rt)
+    return get_backend(name, rt, model=chat_model(name, base_url, model, api_key))
 
 
 __all__ = ["MocksimError", "bank", "make_backend", "runtime", "store"]

@@ -12,6 +12,7 @@ from simulator.interviewer.events import CardView
 from simulator.rewrite import Rewrite, Rewriter
 from simulator.rewrite_explain import criterion_gains
 from simulator.rewrite_plan import LABELS, ORDER
+from simulator.ui.backend_choice import uses_model
 from simulator.ui.components import md_escape, scorecard, show_error
 from simulator.ui.resources import chat_model, runtime
 from simulator.ui.state import state
@@ -146,7 +147,7 @@ def render() -> None:
         key="rw_notes",
         height=120,
     )
-    use_model = s.backend == "openai" and st.toggle("Use the model for a fluent rewrite", key="rw_llm")
+    use_model = uses_model(s.backend) and st.toggle("Use the model for a fluent rewrite", key="rw_llm")
     previous: Rewrite | None = st.session_state.get("rw_result")
     label = "Rewrite again" if previous is not None else "Rewrite"
     if not st.button(label, key="rw_go", type="primary"):
@@ -164,7 +165,7 @@ def render() -> None:
         answer, notes = answer[:MAX_CHARS], notes[:MAX_CHARS]
     try:
         with st.spinner("Scoring and rewriting…"):
-            model = chat_model(s.llm_base_url, s.llm_model, s.llm_api_key) if use_model else None
+            model = chat_model(s.backend, s.llm_base_url, s.llm_model, s.llm_api_key) if use_model else None
             question = rt.question_map.get(qid) if qid != FREE else None
             result = Rewriter(rt, model).rewrite(
                 answer, question=question, question_text=qtext or None, notes=notes or None

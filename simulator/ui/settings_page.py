@@ -5,10 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from simulator.errors import MocksimError
+from simulator.llm import list_providers
 from simulator.llm.base import ModelError
 from simulator.llm.negotiate import EndpointMemory
 from simulator.llm.structured import StructuredCaller
-from simulator.ui.connection import OPENAI_URL, Problem, diagnose, endpoint, has_key, selection_problem
+from simulator.ui.backend_choice import choose_backend, endpoint_problem, talks_to_endpoint
+from simulator.ui.connection import OPENAI_URL, Problem, diagnose, endpoint, has_key
 from simulator.ui.resources import chat_model, runtime
 from simulator.ui.state import signed_in_identity, state
 
@@ -19,14 +21,22 @@ def _go_offline(prefix: str) -> None:
 
 
 def offer_offline(problem: Problem | None, prefix: str) -> None:
-    """Warn when openai is chosen but cannot work, and offer to continue offline in one click."""
+    """Warn when an endpoint backend (openai) is chosen but cannot work, and offer to continue offline in one click."""
     if problem is None:
         return
     st.warning(f"**{problem.title}**\n\n{problem.what_to_do}")
     st.button("Continue offline", key=f"{prefix}_go_offline", on_click=_go_offline, args=(prefix,))
 
 
-def _test(base: str, model: str, key: str) -> None:
+def endpoint_backend(chosen: str) -> str:
+    """The provider "Test connection" asks: the chosen one when it talks to the endpoint, else the first listed
+    one that does (the fields above are its settings even while offline is chosen)."""
+    if talks_to_endpoint(chosen):
+        return chosen
+    return next(p.name for p in list_providers(listed_only=True) if p.capabilities.endpoint)
+
+
+def _test(backend: str, base: str, model: str, key: str) -> None:
     """One tiny request per structured-output mode; the first that works is remembered for this endpoint."""
     if endpoint(base).rstrip("/") == OPENAI_URL and not has_key(key):
         st.error(
@@ -36,7 +46,7 @@ def _test(base: str, model: str, key: str) -> None:
     rt = runtime()
     try:
         with st.spinner("Asking the endpoint for a tiny reply in each structured-output mode…"):
-            cm = chat_model(base, model, key)
+            cm = chat_model(backend, base, model, key)
             caller = StructuredCaller(cm, rt.settings.structured_output, memory=EndpointMemory(rt.settings.home))
             result = caller.negotiate(force=True)
         if result.mode:
@@ -59,14 +69,7 @@ def render() -> None:
     st.title("Settings")
     s = state()
     rt = runtime()
-    st.session_state.setdefault("set_backend", s.backend)
-    backend = st.radio(
-        "Interviewer backend",
-        ["offline", "openai"],
-        key="set_backend",
-        horizontal=True,
-        help="offline needs no key or network; openai is any OpenAI-compatible endpoint",
-    )
+    backend = choose_backend("Interviewer backend", "set_backend", s.backend)
     base = st.text_input(
         "Base URL",
         value=s.llm_base_url or (rt.settings.llm_base_url or ""),
@@ -84,9 +87,9 @@ def render() -> None:
         help="kept in this browser session only; set OPENAI_API_KEY or .streamlit/secrets.toml "
         "to keep it" + (" (one is set in the environment)" if env_key else ""),
     )
-    if backend == "openai":
+    if talks_to_endpoint(backend):
         with problem_slot.container():
-            offer_offline(selection_problem(base, key), "set")
+            offer_offline(endpoint_problem(backend, base, key), "set")
     stt = st.text_input("Speech-to-text model (voice answers)", value=s.stt_model, key="set_stt")
     if signed_in_identity():  # the sign-in decides whose sessions these are (docs/DEPLOY.md)
         profile = s.profile
@@ -101,7 +104,7 @@ def render() -> None:
             s.stt_model, s.profile = stt.strip(), profile.strip()
             st.success("Saved for this browser session.")
     if st.button("Test connection", key="set_test"):
-        _test(base, model, key)
+        _test(endpoint_backend(backend), base, model, key)
     st.caption(
         f"Data dir: {rt.settings.home} · database: {rt.settings.masked()['database']} · "
         f"index: {rt.settings.masked()['question_index']}"

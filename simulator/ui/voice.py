@@ -5,12 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from simulator.errors import MocksimError
+from simulator.ui.backend_choice import talks_to_endpoint
 from simulator.ui.resources import llm_settings
 from simulator.ui.state import AppState
 
 
 def can_transcribe(s: AppState) -> tuple[bool, str]:
-    if s.backend != "openai":
+    if not talks_to_endpoint(s.backend):
         return False, "Voice answers need an OpenAI-compatible endpoint with speech-to-text; choose one in Settings."
     if not s.stt_model.strip():
         return False, "Voice answers are off: no speech-to-text model is set in Settings."
