@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -89,3 +91,35 @@ def minilm_runtime(tmp_path_factory: pytest.TempPathFactory, minilm: MiniLMEmbed
     rt = Runtime(Settings(home=home, resources=PROJECT_ROOT, embedder="minilm"), embedder_override=minilm)
     rt.ensure_index()
     yield rt
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Makes empty databases of one kind: SQLite files, or databases on the suite's real PostgreSQL server
+    (MOCKSIM_TEST_DATABASE_URL, started by scripts/test-services.sh). Those are dropped after the test."""
+    made: list[str] = []
+    admin = os.environ.get("MOCKSIM_TEST_DATABASE_URL")
+    if request.param == "postgresql" and not admin:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the PostgreSQL store tests: MOCKSIM_TEST_DATABASE_URL is not set")
+        pytest.skip("no PostgreSQL server (run through `make test`, which starts one)")
+
+    def make() -> str:
+        name = "t_" + uuid.uuid4().hex[:10]
+        made.append(name)
+        if request.param == "sqlite":
+            return f"sqlite:///{tmp_path / name}.db"
+        import psycopg
+
+        assert admin is not None
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        return admin.rsplit("/", 1)[0] + "/" + name
+
+    yield make
+    if request.param == "postgresql" and admin:
+        import psycopg
+
+        with psycopg.connect(admin, autocommit=True) as conn:
+            for name in made:
+                conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
