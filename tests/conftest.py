@@ -10,10 +10,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from simulator.embeddings import FakeEmbedder, MiniLMEmbedder
 from simulator.runtime import Runtime
 from simulator.settings import PROJECT_ROOT, Settings
+
+# Property-based tests: "full" (the default, what `make test` and CI run) replays every fixed input a test declares;
+# "fast" (`make test-fast`, MOCKSIM_TEST_HYPOTHESIS=fast) caps each property test at a handful of the same inputs.
+settings.register_profile("full")
+settings.register_profile("fast", max_examples=40)
+settings.load_profile(os.environ.get("MOCKSIM_TEST_HYPOTHESIS", "full"))
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
