@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -162,5 +163,30 @@ def test_every_sqlite_connection_enforces_foreign_keys(tmp_path: Path) -> None:
         assert [c.cursor().execute("PRAGMA foreign_keys").fetchone() for c in pooled] == [(1,)] * 3
         for c in pooled:
             c.close()
+    finally:
+        store.close()
+
+
+def test_stores_opening_a_new_database_at_once_migrate_it_once(new_database: Callable[[], str]) -> None:
+    url = new_database()
+    errors: list[BaseException] = []
+
+    def open_store() -> None:
+        try:
+            SessionStore(url).close()
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    store = SessionStore(url)
+    try:
+        with store.engine.connect() as conn:
+            names = [r[0] for r in conn.execute(text("SELECT name FROM schema_migrations"))]
+        assert sorted(names) == sorted(n for n, _ in MIGRATIONS)
     finally:
         store.close()

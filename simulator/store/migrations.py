@@ -171,6 +171,8 @@ def _levels_of(card_id: int, card: str | None) -> list[dict[str, Any]]:
 
 def apply(conn: Connection) -> list[str]:
     """Apply every migration not yet recorded, in order. Returns the names applied now."""
+    if conn.dialect.name == "postgresql":  # two processes starting at once: the second waits, then finds all done
+        conn.execute(text("SELECT pg_advisory_xact_lock(1700017)"))
     run(conn, _RECORDED)
     done = {row[0] for row in conn.execute(text("SELECT name FROM schema_migrations"))}
     applied = []
