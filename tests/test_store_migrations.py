@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -169,20 +169,8 @@ def test_every_sqlite_connection_enforces_foreign_keys(tmp_path: Path) -> None:
 
 def test_stores_opening_a_new_database_at_once_migrate_it_once(new_database: Callable[[], str]) -> None:
     url = new_database()
-    errors: list[BaseException] = []
-
-    def open_store() -> None:
-        try:
-            SessionStore(url).close()
-        except BaseException as exc:  # collected and asserted below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=open_store) for _ in range(4)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    assert errors == []
+    with ThreadPoolExecutor(4) as pool:  # an error in any of them is raised here
+        list(pool.map(lambda _: SessionStore(url).close(), range(4)))
     store = SessionStore(url)
     try:
         with store.engine.connect() as conn:
