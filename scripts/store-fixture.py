@@ -56,7 +56,7 @@ def populate(store: SessionStore) -> list[tuple[str, str]]:
     a1 = made[0][1]
     t0 = store.add_turn("ana", a1, Turn(index=0, question_id="tq-a", asked="How?", answer="I added an index."))
     assert t0.id is not None
-    scored = _card(62, {"quantified": 3, "named_tools": 4}, "I added an index", flags=["hint_used"])
+    scored = _card(62, {"quantified": 3, "named_specifics": 4}, "I added an index", flags=["hint_used"])
     store.attach_scorecard("ana", t0.id, scored, "judge-v3", 1200, 80, 35.5)
     store.add_turn("ana", a1, Turn(index=0, asked="1M users?", kind="clarification", answer="1M?", reply="Yes."))
     t2, _ = store.add_turn_once(
