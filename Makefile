@@ -12,7 +12,7 @@ PORT ?= 8501
 ADDRESS ?= $(or $(MOCKSIM_SERVER_ADDRESS),127.0.0.1)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run serve test setup setup-dev index lint pytest screenshots bench check-llm clean
+.PHONY: run serve test test-fast setup setup-dev index lint pytest screenshots bench check-llm clean
 
 run: setup index serve
 
@@ -48,6 +48,11 @@ lint: setup-dev
 
 pytest: setup-dev
 	bash scripts/test-services.sh $(BIN)/pytest
+
+# The fast lane while you work: everything not marked slow, property tests on the small "fast" hypothesis profile
+# (tests/conftest.py). `make test` (what CI runs) is still the whole suite with every fixed input replayed.
+test-fast: setup-dev
+	MOCKSIM_TEST_HYPOTHESIS=fast bash scripts/test-services.sh $(BIN)/pytest -m "not slow"
 
 # Refresh the README's screenshots (artifacts/*.png): the browser tests take them only when asked.
 screenshots: setup-dev

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from simulator.embeddings import FakeEmbedder, MiniLMEmbedder
 from simulator.runtime import Runtime
 from simulator.settings import PROJECT_ROOT, Settings
+
+# Property-based tests: "full" (the default, what `make test` and CI run) replays every fixed input a test declares;
+# "fast" (`make test-fast`, MOCKSIM_TEST_HYPOTHESIS=fast) caps each property test at a handful of the same inputs.
+settings.register_profile("full")
+settings.register_profile("fast", max_examples=40)
+settings.load_profile(os.environ.get("MOCKSIM_TEST_HYPOTHESIS", "full"))
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -89,3 +98,35 @@ def minilm_runtime(tmp_path_factory: pytest.TempPathFactory, minilm: MiniLMEmbed
     rt = Runtime(Settings(home=home, resources=PROJECT_ROOT, embedder="minilm"), embedder_override=minilm)
     rt.ensure_index()
     yield rt
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Makes empty databases of one kind: SQLite files, or databases on the suite's real PostgreSQL server
+    (MOCKSIM_TEST_DATABASE_URL, started by scripts/test-services.sh). Those are dropped after the test."""
+    made: list[str] = []
+    admin = os.environ.get("MOCKSIM_TEST_DATABASE_URL")
+    if request.param == "postgresql" and not admin:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the PostgreSQL store tests: MOCKSIM_TEST_DATABASE_URL is not set")
+        pytest.skip("no PostgreSQL server (run through `make test`, which starts one)")
+
+    def make() -> str:
+        name = "t_" + uuid.uuid4().hex[:10]
+        made.append(name)
+        if request.param == "sqlite":
+            return f"sqlite:///{tmp_path / name}.db"
+        import psycopg
+
+        assert admin is not None
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        return admin.rsplit("/", 1)[0] + "/" + name
+
+    yield make
+    if request.param == "postgresql" and admin:
+        import psycopg
+
+        with psycopg.connect(admin, autocommit=True) as conn:
+            for name in made:
+                conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

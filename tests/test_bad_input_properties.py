@@ -21,6 +21,9 @@ from simulator.settings import PROJECT_ROOT
 
 
 def fuzz(n: int) -> settings:
+    """n fixed inputs, replayed in full by `make test`; the fast lane's profile takes the first few (conftest.py)."""
+    if settings.get_current_profile_name() != "full":
+        n = min(n, settings.default.max_examples)
     return settings(
         max_examples=n, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None
     )

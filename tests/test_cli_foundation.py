@@ -44,6 +44,7 @@ def test_config_masks_the_api_key(capsys: Capture, monkeypatch: pytest.MonkeyPat
     assert data["llm_api_key"].startswith("sk-") and data["database"] == "postgresql://app:****@127.0.0.1/mocksim"
 
 
+@pytest.mark.slow  # the cold start: builds the whole index and trains the STAR classifier
 def test_index_then_up_to_date(capsys: Capture) -> None:
     code, out, _ = run(capsys, "index")
     assert code == 0 and "question index built" in out

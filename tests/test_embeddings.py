@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from simulator.embeddings import ChromaEmbedding, FakeEmbedder, MiniLMEmbedder
 
@@ -14,6 +15,7 @@ def test_fake_embedder_is_deterministic_and_meaningful() -> None:
     assert e.embed([]).shape == (0, 384)
 
 
+@pytest.mark.slow
 def test_minilm_loads_from_the_wheel_offline(minilm: MiniLMEmbedder) -> None:
     v = minilm.embed(
         [

@@ -20,6 +20,7 @@ from .conftest import NetworkBlocked
 from .servers import free_port
 
 
+@pytest.mark.slow
 def test_index_builds_offline_and_answers_queries(tmp_path: Path, minilm: MiniLMEmbedder) -> None:
     """The embedded default (MiniLM + embedded Chroma) with all non-loopback sockets refused."""
     with pytest.raises(NetworkBlocked):
@@ -75,6 +76,7 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         proc.wait(timeout=20)
 
 
+@pytest.mark.slow
 def test_index_on_a_real_chroma_server(chroma_server: int, tmp_path: Path) -> None:
     settings = Settings(home=tmp_path, resources=PROJECT_ROOT, chroma_host="127.0.0.1", chroma_port=chroma_server)
     rt = Runtime(settings, embedder_override=FakeEmbedder())

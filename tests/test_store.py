@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import threading
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,28 +20,9 @@ from simulator.store.progress import compute
 PLANTED = "sk-proj-PLANTEDsecretKEY1234567890abcdef"
 
 
-def _pg_admin_url() -> str | None:
-    return os.environ.get("MOCKSIM_TEST_DATABASE_URL")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'mocksim.db'}"
-        return
-    admin = _pg_admin_url()
-    if not admin:
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the PostgreSQL store tests: MOCKSIM_TEST_DATABASE_URL is not set")
-        pytest.skip("no PostgreSQL server (run through `make test`, which starts one)")
-    import psycopg
-
-    name = "t_" + uuid.uuid4().hex[:10]
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    yield admin.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+@pytest.fixture
+def store_url(new_database: Callable[[], str]) -> str:
+    return new_database()
 
 
 @pytest.fixture

@@ -32,6 +32,32 @@ def _utc(value: datetime | None) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def _turn_from(t: Row[Any], card: Row[Any] | None) -> Turn:
+    """A stored turn with its latest scorecard row (or None): the one way a Turn is read back."""
+    return Turn(
+        id=t.id,
+        index=t.idx,
+        question_id=t.question_id,
+        asked=t.asked,
+        kind=t.kind,
+        answer=t.answer,
+        reply=t.reply,
+        asked_at=_utc(t.asked_at),
+        submitted_at=_utc(t.submitted_at) or _now(),
+        meta=json.loads(t.meta or "{}"),
+        turn_key=t.turn_key,
+        scorecard=None if card is None else Scorecard.model_validate_json(card.card),
+        usage=None
+        if card is None
+        else TurnUsage(
+            prompt_version=card.prompt_version,
+            prompt_tokens=card.prompt_tokens,
+            completion_tokens=card.completion_tokens,
+            latency_ms=card.latency_ms,
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class SessionSummary:
     id: str
@@ -92,12 +118,7 @@ class SessionStore:
     def delete(self, owner: str, session_id: str) -> None:
         with translated(self.url), self.engine.begin() as conn:
             self._owned(conn, owner, session_id)
-            turn_ids = select(T.c.id).where(T.c.session_id == session_id)
-            card_ids = select(C.c.id).where(C.c.turn_id.in_(turn_ids))
-            conn.execute(delete(K).where(K.c.scorecard_id.in_(card_ids)))
-            conn.execute(delete(C).where(C.c.turn_id.in_(turn_ids)))
-            conn.execute(delete(T).where(T.c.session_id == session_id))
-            conn.execute(delete(S).where(S.c.id == session_id))
+            conn.execute(delete(S).where(S.c.id == session_id))  # turns, scorecards, levels: ON DELETE CASCADE
 
     def list_sessions(self, owner: str) -> list[SessionSummary]:
         answers = (
@@ -136,19 +157,10 @@ class SessionStore:
         with translated(self.url), self.engine.connect() as conn:
             srow = self._owned(conn, owner, session_id)
             trows = conn.execute(select(T).where(T.c.session_id == session_id).order_by(T.c.idx)).all()
-            cards, usage = {}, {}
+            cards: dict[int, Row[Any]] = {}
             if trows:
-                crow = conn.execute(select(C).where(C.c.turn_id.in_([t.id for t in trows])).order_by(C.c.id)).all()
-                cards = {c.turn_id: Scorecard.model_validate_json(c.card) for c in crow}  # latest wins
-                usage = {
-                    c.turn_id: TurnUsage(
-                        prompt_version=c.prompt_version,
-                        prompt_tokens=c.prompt_tokens,
-                        completion_tokens=c.completion_tokens,
-                        latency_ms=c.latency_ms,
-                    )
-                    for c in crow
-                }
+                crows = conn.execute(select(C).where(C.c.turn_id.in_([t.id for t in trows])).order_by(C.c.id))
+                cards = {c.turn_id: c for c in crows}  # latest wins
         plan = json.loads(srow.plan)
         return Session(
             id=srow.id,
@@ -164,24 +176,7 @@ class SessionStore:
             focus=plan.get("focus"),
             created_at=_utc(srow.created_at) or _now(),
             updated_at=_utc(srow.updated_at) or _now(),
-            turns=[
-                Turn(
-                    id=t.id,
-                    index=t.idx,
-                    question_id=t.question_id,
-                    asked=t.asked,
-                    kind=t.kind,
-                    answer=t.answer,
-                    reply=t.reply,
-                    asked_at=_utc(t.asked_at),
-                    submitted_at=_utc(t.submitted_at) or _now(),
-                    meta=json.loads(t.meta or "{}"),
-                    turn_key=t.turn_key,
-                    scorecard=cards.get(t.id),
-                    usage=usage.get(t.id),
-                )
-                for t in trows
-            ],
+            turns=[_turn_from(t, cards.get(t.id)) for t in trows],
         )
 
     # ------------------------------------------------------------------- turns
@@ -216,7 +211,7 @@ class SessionStore:
                         if row is not None:
                             existing = self._turn(conn, int(row.id))
                             return existing, False
-                    nxt = conn.execute(
+                    nxt: int = conn.execute(
                         select(func.coalesce(func.max(T.c.idx) + 1, 0)).where(T.c.session_id == session_id)
                     ).scalar_one()
                     key = conn.execute(T.insert().values(idx=nxt, **values)).inserted_primary_key
@@ -231,21 +226,8 @@ class SessionStore:
 
     def _turn(self, conn: Any, turn_id: int) -> Turn:
         t = conn.execute(select(T).where(T.c.id == turn_id)).one()
-        card = conn.execute(select(C.c.card).where(C.c.turn_id == turn_id).order_by(C.c.id.desc())).first()
-        return Turn(
-            id=t.id,
-            index=t.idx,
-            question_id=t.question_id,
-            asked=t.asked,
-            kind=t.kind,
-            answer=t.answer,
-            reply=t.reply,
-            asked_at=_utc(t.asked_at),
-            submitted_at=_utc(t.submitted_at) or _now(),
-            meta=json.loads(t.meta or "{}"),
-            turn_key=t.turn_key,
-            scorecard=None if card is None else Scorecard.model_validate_json(card.card),
-        )
+        card = conn.execute(select(C).where(C.c.turn_id == turn_id).order_by(C.c.id.desc())).first()
+        return _turn_from(t, card)
 
     def update_turn_meta(self, owner: str, turn_id: int, extra: dict[str, Any]) -> None:
         with translated(self.url), self.engine.begin() as conn:
@@ -279,13 +261,10 @@ class SessionStore:
                     turn_id=turn_id,
                     card=json.dumps(data),
                     overall=card.overall,
-                    backend=card.backend,
-                    model=card.model,
                     prompt_version=prompt_version,
                     prompt_tokens=prompt_tokens,
                     completion_tokens=completion_tokens,
                     latency_ms=latency_ms,
-                    flags=json.dumps(card.flags),
                     created_at=_now(),
                 )
             ).inserted_primary_key
@@ -298,8 +277,6 @@ class SessionStore:
                     "rubric": rid,
                     "criterion": crit,
                     "level": c.level,
-                    "evidence": json.dumps(self.redact.deep(c.evidence)),
-                    "feedback": self.redact.text(c.feedback),
                 }
                 for rid, r in card.rubrics.items()
                 for crit, c in r.criteria.items()
