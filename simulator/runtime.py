@@ -81,7 +81,7 @@ class Runtime:
             self.rubrics,
             self.settings.rubrics_dir,
             encoder,
-            cache_dir=self.settings.home / "cache",
+            cache_dir=self.settings.model_cache,
             bank=self.questions,
         )
 

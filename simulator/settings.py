@@ -31,6 +31,9 @@ class Settings(BaseSettings):
 
     home: Path = Field(default=Path("~/.mocksim"), description="data dir: index, database, logs")
     resources: Path = Field(default=PROJECT_ROOT, description="where corpus/, rubrics/, prompts/ live")
+    cache_dir: Path | None = Field(
+        default=None, description="where fitted scoring models are cached (default: <home>/cache)"
+    )
     profile: str = Field(default="local", min_length=1, max_length=64, description="owner of sessions")
     embedder: Literal["minilm", "fake"] = "minilm"
     encoder_precision: Literal["auto", "fp32", "bf16"] = Field(
@@ -88,6 +91,10 @@ class Settings(BaseSettings):
     @property
     def prompts_dir(self) -> Path:
         return self.resources / "prompts"
+
+    @property
+    def model_cache(self) -> Path:
+        return (self.cache_dir or self.home / "cache").expanduser()
 
     @property
     def chroma_path(self) -> Path:

@@ -60,8 +60,15 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
 
 
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache of fitted scoring models (intent, STAR roles) for the whole run, so each test's fresh data
+    dir does not refit them; a test of the cold start unsets MOCKSIM_CACHE_DIR."""
+    return tmp_path_factory.mktemp("model-cache")
+
+
 @pytest.fixture(autouse=True)
-def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> None:
     """No test reads the developer's ~/.mocksim, keys or servers."""
     for var in ("OPENAI_API_KEY", "CHROMA_HOST", "CHROMA_PORT", "DATABASE_URL"):
         monkeypatch.delenv(var, raising=False)
@@ -69,6 +76,7 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
         if var.startswith("MOCKSIM_") and not var.startswith("MOCKSIM_TEST_"):
             monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("MOCKSIM_HOME", str(tmp_path_factory.mktemp("home")))
+    monkeypatch.setenv("MOCKSIM_CACHE_DIR", str(model_cache))
     monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path_factory.mktemp("tiktoken")))
     from simulator import runtime, settings
 

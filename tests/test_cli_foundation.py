@@ -45,7 +45,8 @@ def test_config_masks_the_api_key(capsys: Capture, monkeypatch: pytest.MonkeyPat
 
 
 @pytest.mark.slow  # the cold start: builds the whole index and trains the STAR classifier
-def test_index_then_up_to_date(capsys: Capture) -> None:
+def test_index_then_up_to_date(capsys: Capture, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MOCKSIM_CACHE_DIR")  # a real cold start: the models are fitted into the data dir
     code, out, _ = run(capsys, "index")
     assert code == 0 and "question index built" in out
     code, out, _ = run(capsys, "index")

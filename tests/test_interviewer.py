@@ -176,3 +176,24 @@ def test_wrap_up_names_drills_in_words_and_quotes_evidence(fake_runtime: Runtime
     assert quotes, "the strongest dimension is shown with a quote from the answer"
     assert set(quotes) <= set(out[0].rubrics[rid].criteria[cid].evidence)
     assert summary.usage.model_requests == 0 and summary.usage.estimated_cost_usd is None
+
+
+def test_wrap_up_skips_a_criterion_the_rubrics_no_longer_have(fake_runtime: Runtime, store: SessionStore) -> None:
+    """A card stored before a rubric edit may name a retired criterion: the wrap-up (and so the exports) leave
+    it out instead of failing."""
+    from simulator.interviewer.wrapup import wrap_up_of
+
+    rt = fake_runtime
+    q = rt.question_map["sd-url-shortener"]
+    card = rt.scorer.score("I would store codes in PostgreSQL and cache hot ones in Redis.", question=q)
+    rid = next(iter(card.rubrics))
+    retired = card.rubrics[rid].criteria[next(iter(card.rubrics[rid].criteria))].model_copy()
+    card.rubrics[rid].criteria["retired_criterion"] = retired
+    out = wrap_up_of("s1", {q.id: card}, rt.question_map, rt.rubrics)
+    assert out.answered == 1 and out.weakest is not None
+    named = [out.weakest.criterion, out.strongest.criterion if out.strongest else "", out.next_focus or ""]
+    assert not any("retired_criterion" in n for n in named)
+    only_retired = card.model_copy(deep=True)
+    only_retired.rubrics = {"gone": card.rubrics[rid]}
+    empty = wrap_up_of("s2", {q.id: only_retired}, rt.question_map, rt.rubrics)
+    assert empty.strongest is None and empty.weakest is None and empty.drills == []

@@ -41,10 +41,10 @@ def wrap_up_of(
         for rid, r in card.rubrics.items():
             by_rubric[rid].append(r.score)
             for cid, c in r.criteria.items():
-                by_crit[f"{rid}.{cid}"].append((c.level, qid, _own_quotes(card, rid, cid), c.feedback))
+                if _known(rubrics, rid, cid):  # a card stored before a rubric edit may name a retired criterion
+                    by_crit[f"{rid}.{cid}"].append((c.level, qid, _own_quotes(card, rid, cid), c.feedback))
     means = {k: float(np.mean([x[0] for x in v])) for k, v in by_crit.items()}
     order = sorted(means, key=lambda k: (means[k], k))
-    weakest, strongest = order[0], order[-1]
 
     def detail(key: str, best: bool) -> Highlight:
         rows = sorted(by_crit[key], key=lambda x: x[0], reverse=best)
@@ -80,12 +80,16 @@ def wrap_up_of(
         answered=len(final_cards),
         overall_mean=round(float(np.mean([c.overall for c in final_cards.values()])), 1),
         rubric_averages={k: round(float(np.mean(v)), 2) for k, v in sorted(by_rubric.items())},
-        strongest=detail(strongest, True),
-        weakest=detail(weakest, False),
+        strongest=detail(order[-1], True) if order else None,
+        weakest=detail(order[0], False) if order else None,
         drills=drills,
         drills_in_words=drill_items,
-        next_focus=weakest,
+        next_focus=order[0] if order else None,
     )
+
+
+def _known(rubrics: dict[str, Rubric], rid: str, cid: str) -> bool:
+    return rid in rubrics and any(c.id == cid for c in rubrics[rid].criteria)
 
 
 def _own_quotes(card: Scorecard, rid: str, cid: str) -> list[str]:

@@ -4,6 +4,7 @@ what they were fitted on (so a change to the data or the encoder refits them onc
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,7 +33,9 @@ def cached(cache_dir: Path | None, prefix: str, key: str, fit: Callable[[], Weig
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            np.savez(path, coef=coef, intercept=intercept)
+            part = path.with_name(f"{path.stem}.{os.getpid()}.part.npz")
+            np.savez(part, coef=coef, intercept=intercept)
+            os.replace(part, path)  # whole or absent: processes sharing the cache never read half a file
         except OSError:
             pass  # a read-only data dir only costs a refit next time
     return coef, intercept
