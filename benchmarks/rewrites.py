@@ -10,7 +10,7 @@ lacks, filed by the part of the story each fact belongs to), three runs per answ
 - with the lesson left out of the notes: only the lesson's question may remain.
 Scores are reported, not hard-coded: the scorer's overall is calibrated elsewhere and may shift.
 
-    python benchmarks/rewrites.py [--limit N] [--show ID]
+    python benchmarks/rewrites.py [--limit N] [--only ID[,ID…]] [--show ID]
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from typing import Any
 from _common import ROOT
 
 from simulator.facts import NUMBER, unsupported
-from simulator.rewrite import Rewrite, Rewriter
-from simulator.rewrite_plan import QUESTIONS
+from simulator.rewriting import Rewrite, Rewriter
+from simulator.rewriting.plan import QUESTIONS
 from simulator.runtime import get_runtime
 
 DATA = ROOT / "benchmarks" / "data"
@@ -57,7 +57,7 @@ TARGETS = {
 }
 
 
-def load(limit: int | None) -> list[dict[str, Any]]:
+def load(limit: int | None, only: str | None = None) -> list[dict[str, Any]]:
     import yaml
 
     items: list[dict[str, Any]] = []
@@ -66,6 +66,12 @@ def load(limit: int | None) -> list[dict[str, Any]]:
     ids = [i["id"] for i in items]
     if len(set(ids)) != len(ids):
         raise SystemExit(json.dumps({"error": "duplicate ids in benchmarks/data/rewrites_*.yaml"}))
+    if only:
+        wanted = [w.strip() for w in only.split(",") if w.strip()]
+        unknown = sorted(set(wanted) - set(ids))
+        if unknown:
+            raise SystemExit(json.dumps({"error": f"unknown ids: {', '.join(unknown)}; see benchmarks/data/"}))
+        items = [i for i in items if i["id"] in wanted]
     return items[:limit] if limit else items
 
 
@@ -186,9 +192,10 @@ def run(items: list[dict[str, Any]], show: str | None) -> dict[str, Any]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--only", default=None, help="run only these ids (comma-separated), for development")
     ap.add_argument("--show", default=None, help="print the two rewrites of this id to stderr")
     args = ap.parse_args()
-    out = run(load(args.limit), args.show)
+    out = run(load(args.limit, args.only), args.show)
     print(json.dumps(out, indent=1))
     return 1 if out["missed"] else 0
 

@@ -11,8 +11,8 @@ import pytest
 from simulator.cli import main
 from simulator.facts import unsupported
 from simulator.llm.fake import FakeChatModel
-from simulator.rewrite import Rewrite, Rewriter, scoring_text
-from simulator.rewrite_plan import ORDER, QUESTIONS
+from simulator.rewriting import Rewrite, Rewriter, scoring_text
+from simulator.rewriting.plan import ORDER, QUESTIONS
 from simulator.runtime import Runtime
 
 from .apptest_helpers import button, open_page

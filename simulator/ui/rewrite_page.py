@@ -8,9 +8,9 @@ import re
 import streamlit as st
 
 from simulator.errors import MocksimError
-from simulator.rewrite import Rewrite, Rewriter
-from simulator.rewrite_explain import criterion_gains
-from simulator.rewrite_plan import LABELS, ORDER
+from simulator.rewriting import Rewrite, Rewriter
+from simulator.rewriting.explain import criterion_gains
+from simulator.rewriting.plan import LABELS, ORDER
 from simulator.ui.components import md_escape, scorecard, show_error
 from simulator.ui.resources import chat_model, runtime
 from simulator.ui.state import state

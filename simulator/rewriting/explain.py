@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from simulator.contracts import Scorecard
-from simulator.rewrite_plan import PIECE_ROLE, QUESTIONS, Plan
-from simulator.rewrite_prose import Segment, prose
+from simulator.rewriting.plan import PIECE_ROLE, QUESTIONS, Plan
+from simulator.rewriting.prose import Segment, prose
 
 # Stand-in answers used only to estimate what filling a piece is worth; never shown and never in a rewrite.
 # Plain, typical sentences for each part (written for this estimate, not fitted).

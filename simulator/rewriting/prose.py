@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from simulator.rewrite_plan import LABELS, ORDER, PIECE_ROLE, QUESTIONS, Plan, Unit
+from simulator.rewriting.plan import LABELS, ORDER, PIECE_ROLE, QUESTIONS, Plan, Unit
 
 MAX_WORDS = 250  # about two minutes spoken
 MIN_WORDS = 120

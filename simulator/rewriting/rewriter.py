@@ -1,8 +1,8 @@
 """Scored behavioral rewrites: the candidate's answer and notes retold as one spoken STAR story in their own
-voice, with no invented facts. The sentence plan (rewrite_plan.py) decides what is said and where; offline the
-plan's sentences are the prose (rewrite_prose.py), with a model they are rewritten fluently from the same plan
+voice, with no invented facts. The sentence plan (plan.py) decides what is said and where; offline the
+plan's sentences are the prose (prose.py), with a model they are rewritten fluently from the same plan
 and checked in code (facts.py). A rewrite never scores below the answer, and a model's rewrite never scores
-below the offline one. rewrite_explain.py says why it is better and what to fill in next."""
+below the offline one. explain.py says why it is better and what to fill in next."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from simulator.llm.guard import neutralise, new_delimiter
 from simulator.llm.negotiate import EndpointMemory
 from simulator.llm.structured import StructuredCaller
 from simulator.prompts import load_prompts
-from simulator.rewrite_explain import Change, NextStep, changes, criterion_gains, next_steps
-from simulator.rewrite_plan import LABELS, ORDER, PIECE_ROLE, QUESTIONS, Plan, Planner, role_of
-from simulator.rewrite_prose import Segment, margin_markdown, prose, segments
+from simulator.rewriting.explain import Change, NextStep, changes, criterion_gains, next_steps
+from simulator.rewriting.plan import LABELS, ORDER, PIECE_ROLE, QUESTIONS, Plan, Planner, role_of
+from simulator.rewriting.prose import Segment, margin_markdown, prose, segments
 from simulator.runtime import Runtime
 from simulator.scoring import Scorer
 from simulator.scoring.scorer import Item
