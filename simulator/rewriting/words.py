@@ -1,0 +1,187 @@
+"""The rewriter's word lists and thresholds, read from `rubrics/lexicon/rewrite.yaml`, schema-checked and
+compiled once. The logic in plan.py, prose.py, explain.py and rewriter.py holds no word list of its own."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from simulator.errors import DataFileError
+from simulator.loaders import _format_errors, read_yaml
+from simulator.scoring.text import stem
+
+FILE = ("lexicon", "rewrite.yaml")
+PARTS = ("situation", "task", "action", "result", "learning")
+PIECES = ("situation", "task", "action", "action_detail", "ownership", "result", "result_figure", "learning")
+Words = list[str]
+
+
+class RewriteData(BaseModel):
+    """The file's schema: every key required, none unknown."""
+
+    model_config = ConfigDict(extra="forbid")
+    filler_openers: Words = Field(min_length=1)
+    filler_words: Words = Field(min_length=1)
+    own_task_patterns: Words = Field(min_length=1)
+    own_claim_patterns: Words = Field(min_length=1)
+    change_patterns: Words = Field(min_length=1)
+    vague_patterns: Words = Field(min_length=1)
+    outcome_patterns: Words = Field(min_length=1)
+    afterwards_patterns: Words = Field(min_length=1)
+    plan_patterns: Words = Field(min_length=1)
+    actual_patterns: Words = Field(min_length=1)
+    background_patterns: Words = Field(min_length=1)
+    state_marks: Words = Field(min_length=1)
+    need_patterns: Words = Field(min_length=1)
+    joint_patterns: Words = Field(min_length=1)
+    clause_joins: Words = Field(min_length=1)
+    clause_subjects: Words = Field(min_length=1)
+    i_words: Words = Field(min_length=1)
+    me_words: Words = Field(min_length=1)
+    we_words: Words = Field(min_length=1)
+    team_words: Words = Field(min_length=1)
+    we_states: Words = Field(min_length=1)
+    we_to_i: dict[str, str] = Field(min_length=1)
+    generic_words: Words = Field(min_length=1)
+    filler_stems: Words = Field(min_length=1)
+    keep_unmatched_vague_in: list[str]
+    long_sentence_words: int = Field(gt=0)
+    duplicate_cosine: float = Field(gt=0, le=1)
+    concrete_step_words: int = Field(gt=0)
+    concrete_step_names: int = Field(ge=0)
+    min_words: int = Field(gt=0)
+    max_words: int = Field(gt=0)
+    words_per_minute: int = Field(gt=0)
+    length_shares: dict[str, float]
+    length_hints: dict[str, str] = Field(min_length=1)
+    links: dict[str, str]
+    role_labels: Words = Field(min_length=1)
+    llm_budget_base: int = Field(gt=0)
+    llm_budget_chars_per_token: int = Field(gt=0)
+    llm_budget_max: int = Field(gt=0)
+    llm_min_words: int = Field(gt=0)
+    probes: dict[str, str]
+
+    @model_validator(mode="after")
+    def _complete(self) -> RewriteData:
+        gaps = [f"probes: no sentence for {p}" for p in PIECES if p not in self.probes]
+        gaps += [f"links: {r} is not a part of the story" for r in self.links if r not in PARTS]
+        gaps += [f"length_shares: no share for {r}" for r in self.length_hints if self.length_shares.get(r, 0) <= 0]
+        gaps += [f"keep_unmatched_vague_in: {r} is not a part" for r in self.keep_unmatched_vague_in if r not in PARTS]
+        if self.min_words >= self.max_words:
+            gaps.append("min_words must be below max_words")
+        if gaps:
+            raise ValueError("; ".join(gaps))
+        return self
+
+
+def _any(items: Words, tail: str = r"\b") -> re.Pattern[str]:
+    """Alternatives matched from a word start (and, by default, to a word end), case-insensitively."""
+    return re.compile(r"\b(?:" + "|".join(items) + ")" + tail, re.I)
+
+
+def _either_case(word: str) -> str:
+    """'we' matches 'we' and 'We' but not 'WE'; 'us' not the country 'US'."""
+    return f"[{word[0].upper()}{word[0]}]{re.escape(word[1:])}"
+
+
+def _words(items: Words) -> re.Pattern[str]:
+    return _any([re.escape(w) for w in sorted(items, key=len, reverse=True)])
+
+
+@dataclass(frozen=True)
+class RewriteWords:
+    data: RewriteData
+    filler: re.Pattern[str]
+    own_task: re.Pattern[str]
+    own_claim: re.Pattern[str]
+    change: re.Pattern[str]
+    vague: re.Pattern[str]
+    outcome: re.Pattern[str]
+    afterwards: re.Pattern[str]
+    plan_vs_actual: re.Pattern[str]
+    background: re.Pattern[str]
+    state: re.Pattern[str]
+    need: re.Pattern[str]
+    joint: re.Pattern[str]
+    clause: re.Pattern[str]
+    i_subject: re.Pattern[str]
+    me: re.Pattern[str]
+    we_subject: re.Pattern[str]
+    team: re.Pattern[str]
+    we_did: re.Pattern[str]
+    we: re.Pattern[str]
+    role_label: re.Pattern[str]
+    generic: frozenset[str]
+    filler_stems: frozenset[str]
+
+    def swap(self, word: str) -> str:
+        """'we' → 'I' keeping a capital: 'Us' → 'Me'."""
+        out = self.data.we_to_i.get(word.lower(), word)
+        return out[0].upper() + out[1:] if word[0].isupper() else out
+
+
+def _compile(d: RewriteData) -> RewriteWords:
+    openers = "|".join(d.filler_openers)
+    anywhere = "|".join(d.filler_words)
+    joins = "|".join(d.clause_joins)
+    subjects = "|".join(d.clause_subjects)
+    labels = "|".join(re.escape(w) for w in d.role_labels)
+    states = "|".join(re.escape(w) for w in d.we_states)
+    return RewriteWords(
+        data=d,
+        filler=re.compile(rf"^(?:{openers})[,.]?\s+|\b(?:{anywhere})\s+", re.I),
+        own_task=_any(d.own_task_patterns, ""),
+        own_claim=_any(d.own_claim_patterns, ""),
+        change=_any(d.change_patterns),
+        vague=_any(d.vague_patterns),
+        outcome=_any(d.outcome_patterns),
+        afterwards=_any(d.afterwards_patterns),
+        plan_vs_actual=re.compile(
+            r"\b(?:" + "|".join(d.plan_patterns) + r")\b.*?\b(?:" + "|".join(d.actual_patterns) + r")\b"
+            r"|\b(?:" + "|".join(d.actual_patterns) + r")\b.*?\b(?:" + "|".join(d.plan_patterns) + r")\b",
+            re.I,
+        ),
+        background=_any(d.background_patterns),
+        state=re.compile(
+            "|".join(("(?<![a-z])" if m.replace(" ", "").isalpha() else "") + re.escape(m) + r"\b" for m in d.state_marks), re.I
+        ),
+        need=_any(d.need_patterns),
+        joint=_any(d.joint_patterns, ""),
+        clause=re.compile(rf",? (?:{joins}) (?=(?:{subjects})\b)|, (?:{joins}) (?=\w)", re.I),
+        i_subject=_words(d.i_words),
+        me=_words(d.me_words),
+        we_subject=_words(d.we_words),
+        team=_words(d.team_words),
+        we_did=re.compile(rf"\bwe\s+(?!(?:{states})\b)[a-z]", re.I),
+        we=re.compile(
+            r"(?<![\w'])(?:" + "|".join(f"[{w[0].upper()}{w[0]}]{re.escape(w[1:])}" for w in d.we_to_i) + r")(?![\w'])"
+        ),
+        role_label=re.compile(
+            rf"(?:^|(?<=[.!?]\s)|(?<=\n))\s*(?:\*\*)?(?:{labels})(?:\*\*)?\s*[:\-–—]\s*",
+            re.I,
+        ),
+        generic=frozenset({w.lower() for w in d.generic_words} | {stem(w.lower()) for w in d.generic_words}),
+        filler_stems=frozenset({w.lower() for w in d.filler_stems} | {stem(w.lower()) for w in d.filler_stems}),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_rewrite_words(rubrics_dir: Path) -> RewriteWords:
+    path = rubrics_dir.joinpath(*FILE)
+    shown = "rubrics/" + "/".join(FILE)
+    raw = read_yaml(path, rubrics_dir.parent)
+    if not isinstance(raw, dict):
+        raise DataFileError([f"{shown}: expected a mapping of word lists and thresholds"])
+    try:
+        data = RewriteData.model_validate(raw)
+    except ValidationError as err:
+        raise DataFileError(_format_errors(shown, err)) from err
+    try:
+        return _compile(data)
+    except re.error as exc:
+        raise DataFileError([f"{shown}: a pattern does not compile: {exc}"]) from exc
