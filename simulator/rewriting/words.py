@@ -89,6 +89,11 @@ def _either_case(word: str) -> str:
     return f"[{word[0].upper()}{word[0]}]{re.escape(word[1:])}"
 
 
+def _from_word_start(mark: str) -> str:
+    """'not' only as a word; "n't" also inside one ("didn't")."""
+    return ("(?<![a-z])" if mark.replace(" ", "").isalpha() else "") + re.escape(mark)
+
+
 def _words(items: Words) -> re.Pattern[str]:
     return _any([re.escape(w) for w in sorted(items, key=len, reverse=True)])
 
@@ -147,9 +152,7 @@ def _compile(d: RewriteData) -> RewriteWords:
             re.I,
         ),
         background=_any(d.background_patterns),
-        state=re.compile(
-            "|".join(("(?<![a-z])" if m.replace(" ", "").isalpha() else "") + re.escape(m) + r"\b" for m in d.state_marks), re.I
-        ),
+        state=re.compile("|".join(_from_word_start(m) + r"\b" for m in d.state_marks), re.I),
         need=_any(d.need_patterns),
         joint=_any(d.joint_patterns, ""),
         clause=re.compile(rf",? (?:{joins}) (?=(?:{subjects})\b)|, (?:{joins}) (?=\w)", re.I),
