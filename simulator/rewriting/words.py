@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -17,53 +18,54 @@ from simulator.scoring.text import stem
 FILE = ("lexicon", "rewrite.yaml")
 PARTS = ("situation", "task", "action", "result", "learning")
 PIECES = ("situation", "task", "action", "action_detail", "ownership", "result", "result_figure", "learning")
-Words = list[str]
+Words = Annotated[list[str], Field(min_length=1)]  # a non-empty word list
+Count = Annotated[int, Field(gt=0)]
 
 
 class RewriteData(BaseModel):
     """The file's schema: every key required, none unknown."""
 
     model_config = ConfigDict(extra="forbid")
-    filler_openers: Words = Field(min_length=1)
-    filler_words: Words = Field(min_length=1)
-    own_task_patterns: Words = Field(min_length=1)
-    own_claim_patterns: Words = Field(min_length=1)
-    change_patterns: Words = Field(min_length=1)
-    vague_patterns: Words = Field(min_length=1)
-    outcome_patterns: Words = Field(min_length=1)
-    afterwards_patterns: Words = Field(min_length=1)
-    plan_patterns: Words = Field(min_length=1)
-    actual_patterns: Words = Field(min_length=1)
-    background_patterns: Words = Field(min_length=1)
-    state_marks: Words = Field(min_length=1)
-    need_patterns: Words = Field(min_length=1)
-    joint_patterns: Words = Field(min_length=1)
-    clause_joins: Words = Field(min_length=1)
-    clause_subjects: Words = Field(min_length=1)
-    i_words: Words = Field(min_length=1)
-    me_words: Words = Field(min_length=1)
-    we_words: Words = Field(min_length=1)
-    team_words: Words = Field(min_length=1)
-    we_states: Words = Field(min_length=1)
+    filler_openers: Words
+    filler_words: Words
+    own_task_patterns: Words
+    own_claim_patterns: Words
+    change_patterns: Words
+    vague_patterns: Words
+    outcome_patterns: Words
+    afterwards_patterns: Words
+    plan_patterns: Words
+    actual_patterns: Words
+    background_patterns: Words
+    state_marks: Words
+    need_patterns: Words
+    joint_patterns: Words
+    clause_joins: Words
+    clause_subjects: Words
+    i_words: Words
+    me_words: Words
+    we_words: Words
+    team_words: Words
+    we_states: Words
     we_to_i: dict[str, str] = Field(min_length=1)
-    generic_words: Words = Field(min_length=1)
-    filler_stems: Words = Field(min_length=1)
+    generic_words: Words
+    filler_stems: Words
     keep_unmatched_vague_in: list[str]
-    long_sentence_words: int = Field(gt=0)
+    long_sentence_words: Count
     duplicate_cosine: float = Field(gt=0, le=1)
-    concrete_step_words: int = Field(gt=0)
+    concrete_step_words: Count
     concrete_step_names: int = Field(ge=0)
-    min_words: int = Field(gt=0)
-    max_words: int = Field(gt=0)
-    words_per_minute: int = Field(gt=0)
+    min_words: Count
+    max_words: Count
+    words_per_minute: Count
     length_shares: dict[str, float]
     length_hints: dict[str, str] = Field(min_length=1)
     links: dict[str, str]
-    role_labels: Words = Field(min_length=1)
-    llm_budget_base: int = Field(gt=0)
-    llm_budget_chars_per_token: int = Field(gt=0)
-    llm_budget_max: int = Field(gt=0)
-    llm_min_words: int = Field(gt=0)
+    role_labels: Words
+    llm_budget_base: Count
+    llm_budget_chars_per_token: Count
+    llm_budget_max: Count
+    llm_min_words: Count
     probes: dict[str, str]
 
     @model_validator(mode="after")
@@ -79,7 +81,7 @@ class RewriteData(BaseModel):
         return self
 
 
-def _any(items: Words, tail: str = r"\b") -> re.Pattern[str]:
+def _any(items: list[str], tail: str = r"\b") -> re.Pattern[str]:
     """Alternatives matched from a word start (and, by default, to a word end), case-insensitively."""
     return re.compile(r"\b(?:" + "|".join(items) + ")" + tail, re.I)
 
@@ -94,7 +96,7 @@ def _from_word_start(mark: str) -> str:
     return ("(?<![a-z])" if mark.replace(" ", "").isalpha() else "") + re.escape(mark)
 
 
-def _words(items: Words) -> re.Pattern[str]:
+def _words(items: list[str]) -> re.Pattern[str]:
     return _any([re.escape(w) for w in sorted(items, key=len, reverse=True)])
 
 
