@@ -175,6 +175,10 @@ def test_a_plan_set_against_what_happened_is_a_measure_not_a_step(minilm_runtime
     assert _role(plan, "budgeted at 4 days took 11") == "situation", "an overrun told on its own is the setting"
     assert _role(plan, "35 minutes instead of 6 hours") == "result", "told with an afterwards cue, the outcome"
     assert _role(plan, "per-table jobs") == "action"
+    beat = _plan(
+        minilm_runtime, answer, "A release we had scheduled for a whole afternoon took 20 minutes the first week."
+    )
+    assert _role(beat, "took 20 minutes") == "result", "past perfect, but told as what happened after the change"
 
 
 def test_a_need_told_only_for_the_group_still_asks_what_the_candidate_owned(minilm_runtime: Runtime) -> None:
