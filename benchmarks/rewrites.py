@@ -8,9 +8,11 @@ lacks, filed by the part of the story each fact belongs to), three runs per answ
   placeholders left, role labels in the prose, invented numbers or names, and whether every number from the
   notes lands in a sentence of the right part;
 - with the lesson left out of the notes: only the lesson's question may remain.
+Length: the rewrite's words against every word the candidate gave (answer + notes). A rewrite under 120 words
+must say so in a notice rather than pad; nothing is invented to reach the issue's 120-250 words.
 Scores are reported, not hard-coded: the scorer's overall is calibrated elsewhere and may shift.
 
-    python benchmarks/rewrites.py [--limit N] [--show ID]
+    python benchmarks/rewrites.py [--limit N] [--only ID[,ID…]] [--show ID]
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ from typing import Any
 from _common import ROOT
 
 from simulator.facts import NUMBER, unsupported
-from simulator.rewrite import Rewrite, Rewriter
-from simulator.rewrite_plan import QUESTIONS
+from simulator.rewriting import Rewrite, Rewriter
+from simulator.rewriting.plan import QUESTIONS
 from simulator.runtime import get_runtime
 
 DATA = ROOT / "benchmarks" / "data"
@@ -54,10 +56,12 @@ TARGETS = {
     "missing_pieces_without_a_placeholder": 0,
     "duplicate_placeholders": 0,
     "placeholders_left_beyond_the_unanswered_lesson": 0,
+    "short_rewrites_without_a_length_notice": 0,
 }
+WORDS = re.compile(r"[A-Za-z0-9][\w'.%-]*")  # counted as Rewrite.words counts them
 
 
-def load(limit: int | None) -> list[dict[str, Any]]:
+def load(limit: int | None, only: str | None = None) -> list[dict[str, Any]]:
     import yaml
 
     items: list[dict[str, Any]] = []
@@ -66,6 +70,12 @@ def load(limit: int | None) -> list[dict[str, Any]]:
     ids = [i["id"] for i in items]
     if len(set(ids)) != len(ids):
         raise SystemExit(json.dumps({"error": "duplicate ids in benchmarks/data/rewrites_*.yaml"}))
+    if only:
+        wanted = [w.strip() for w in only.split(",") if w.strip()]
+        unknown = sorted(set(wanted) - set(ids))
+        if unknown:
+            raise SystemExit(json.dumps({"error": f"unknown ids: {', '.join(unknown)}; see benchmarks/data/"}))
+        items = [i for i in items if i["id"] in wanted]
     return items[:limit] if limit else items
 
 
@@ -83,6 +93,17 @@ def placed(r: Rewrite, notes: dict[str, str]) -> list[dict[str, str]]:
             if not roles & PLACES[kind]:
                 bad.append({"number": num, "note": kind, "told_in": ",".join(sorted(roles)) or "nowhere"})
     return bad
+
+
+def _spread(values: list[int] | list[float]) -> dict[str, float]:
+    q = statistics.quantiles(values, n=4, method="inclusive") if len(values) > 1 else [values[0]] * 3
+    return {
+        "min": min(values),
+        "p25": round(q[0], 2),
+        "median": statistics.median(values),
+        "p75": round(q[2], 2),
+        "max": max(values),
+    }
 
 
 def run(items: list[dict[str, Any]], show: str | None) -> dict[str, Any]:
@@ -107,6 +128,8 @@ def run(items: list[dict[str, Any]], show: str | None) -> dict[str, Any]:
             "after_full_notes": full.after.overall,
             "gain_full_notes": full.after.overall - full.before.overall,
             "words_full_notes": full.words,
+            "material_words": len(WORDS.findall(f"{answer} {full_text}")),
+            "length_notice": any("Nothing was added to lengthen it" in n for n in full.notices),
             "drops_no_notes": [
                 rid
                 for rid, rb in bare.before.rubrics.items()
@@ -132,6 +155,8 @@ def run(items: list[dict[str, Any]], show: str | None) -> dict[str, Any]:
     after = [r["after_full_notes"] for r in rows]
     gains = [r["gain_full_notes"] for r in rows]
     words = [r["words_full_notes"] for r in rows]
+    material = [r["material_words"] for r in rows]
+    short = [r for r in rows if r["words_full_notes"] < rw.words.data.min_words]
     figures = {
         "full_notes_mean_after": round(statistics.mean(after), 1),
         "full_notes_mean_gain": round(statistics.mean(gains), 1),
@@ -143,6 +168,7 @@ def run(items: list[dict[str, Any]], show: str | None) -> dict[str, Any]:
         "missing_pieces_without_a_placeholder": sum(len(r["unasked"]) for r in rows),
         "duplicate_placeholders": sum(r["duplicates"] for r in rows),
         "placeholders_left_beyond_the_unanswered_lesson": sum(len(r["left_without_lesson_note"]) for r in rows),
+        "short_rewrites_without_a_length_notice": sum(not r["length_notice"] for r in short),
     }
     missed = [
         k
@@ -160,7 +186,13 @@ def run(items: list[dict[str, Any]], show: str | None) -> dict[str, Any]:
             "full_notes_share_at_least_75": round(sum(a >= 75 for a in after) / len(after), 3),
             "mean_before": round(statistics.mean(r["before"] for r in rows), 1),
             "no_notes_mean_after": round(statistics.mean(r["after_no_notes"] for r in rows), 1),
-            "words_full_notes": {"min": min(words), "median": statistics.median(words), "max": max(words)},
+            "words_full_notes": _spread(words),
+            # every word the candidate gave (answer + all notes): the most a rewrite could say without inventing
+            "material_words_full_notes": _spread(material),
+            "rewrite_words_per_material_word": _spread([round(w / m, 2) for w, m in zip(words, material, strict=True)]),
+            "rewrites_in_120_250_words": sum(120 <= w <= 250 for w in words),
+            "inputs_with_at_least_120_material_words": sum(m >= 120 for m in material),
+            "rewrites_under_120_words_with_a_length_notice": sum(r["length_notice"] for r in short),
             "questions_beyond_the_hand_read_missing_pieces": sum(len(r["extra_asked"]) for r in rows),
             "answers_whose_questions_match_the_hand_reading": sum(
                 not r["unasked"] and not r["extra_asked"] for r in rows
@@ -186,9 +218,10 @@ def run(items: list[dict[str, Any]], show: str | None) -> dict[str, Any]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--only", default=None, help="run only these ids (comma-separated), for development")
     ap.add_argument("--show", default=None, help="print the two rewrites of this id to stderr")
     args = ap.parse_args()
-    out = run(load(args.limit), args.show)
+    out = run(load(args.limit, args.only), args.show)
     print(json.dumps(out, indent=1))
     return 1 if out["missed"] else 0
 

@@ -23,7 +23,7 @@ _EXPORTS = {
     "Scorer": "simulator.scoring",
     "Interviewer": "simulator.interviewer.engine",
     "Plan": "simulator.interviewer.engine",
-    "Rewriter": "simulator.rewrite",
+    "Rewriter": "simulator.rewriting",
     "SessionStore": "simulator.store",
     "MocksimError": "simulator.errors",
 }

@@ -12,7 +12,7 @@ from simulator.cli import main
 from simulator.facts import unsupported
 from simulator.llm.fake import FakeChatModel
 from simulator.llm.testserver import FakeOpenAIServer
-from simulator.rewrite import Rewriter
+from simulator.rewriting import Rewriter
 from simulator.runtime import Runtime
 
 from .servers import free_port

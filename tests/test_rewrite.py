@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
+from simulator.errors import DataFileError
 from simulator.facts import unsupported
 from simulator.llm.fake import FakeChatModel
-from simulator.rewrite import Rewrite, Rewriter, scoring_text
-from simulator.rewrite_plan import ORDER, QUESTIONS
+from simulator.rewriting import Rewrite, Rewriter, scoring_text
+from simulator.rewriting.plan import ORDER, QUESTIONS, Plan
+from simulator.rewriting.words import load_rewrite_words
 from simulator.runtime import Runtime
 
 from .apptest_helpers import button, open_page
@@ -151,6 +153,101 @@ def test_llm_prose_is_fact_checked_and_never_worse_than_offline(minilm_runtime: 
     fluent = FakeChatModel([{"rewrite": offline.text}])
     f = Rewriter(rt, fluent).rewrite(WEAK, question=q, notes=NOTES)
     assert f.backend == "fake" and f.after.overall >= offline.after.overall
+
+
+def _plan(rt: Runtime, answer: str, notes: str = "") -> Plan:
+    return Rewriter(rt).planner.plan(answer, notes)
+
+
+def _role(plan: Plan, fragment: str) -> str:
+    hits = [u.role for u in plan.units if fragment in u.text]
+    assert hits, f"{fragment!r} is not in the plan: {[u.text for u in plan.units]}"
+    return hits[0]
+
+
+def test_a_plan_set_against_what_happened_is_a_measure_not_a_step(minilm_runtime: Runtime) -> None:
+    answer = "Our nightly import kept failing. I reworked the loader and it behaved."
+    notes = (
+        "A data import we budgeted at 4 days took 11. Since the rework, a full import takes 35 minutes instead of "
+        "6 hours. I split the loader into per-table jobs that retry on their own."
+    )
+    plan = _plan(minilm_runtime, answer, notes)
+    assert _role(plan, "budgeted at 4 days took 11") == "situation", "an overrun told on its own is the setting"
+    assert _role(plan, "35 minutes instead of 6 hours") == "result", "told with an afterwards cue, the outcome"
+    assert _role(plan, "per-table jobs") == "action"
+    beat = _plan(
+        minilm_runtime, answer, "A release we had scheduled for a whole afternoon took 20 minutes the first week."
+    )
+    assert _role(beat, "took 20 minutes") == "result", "past perfect, but told as what happened after the change"
+
+
+def test_a_need_told_only_for_the_group_still_asks_what_the_candidate_owned(minilm_runtime: Runtime) -> None:
+    group = (
+        "Our search was timing out under load. Everybody agreed we needed to replace the old index. We rebuilt it "
+        "over a month and it went fine."
+    )
+    assert "task" in _plan(minilm_runtime, group).missing
+    mine = group.replace("Everybody agreed we needed", "My job was")
+    assert "task" not in _plan(minilm_runtime, mine).missing
+
+
+def test_a_headline_step_is_a_step_and_the_setting_is_still_asked(minilm_runtime: Runtime) -> None:
+    plan = _plan(minilm_runtime, "I mentored a new colleague on our team. She did much better after a while.")
+    assert _role(plan, "I mentored") == "action" and "situation" in plan.missing
+    assert "action_detail" in plan.missing, "a headline names what was done, not how"
+    told = _plan(minilm_runtime, "I designed a schema early on that did not scale. Later I redesigned it.")
+    assert _role(told, "did not scale") == "situation", "said with how things were, it can set the scene"
+
+
+def test_past_perfect_is_what_was_in_place_before_the_story(minilm_runtime: Runtime) -> None:
+    notes = "We had built the importer on cron jobs, and a missed run lost a day of data."
+    plan = _plan(minilm_runtime, "Reports were late every Monday. I moved the importer to a queue.", notes)
+    assert _role(plan, "had built the importer") == "situation"
+
+
+def test_an_outcome_the_team_brought_about_asks_who_did_it(minilm_runtime: Runtime) -> None:
+    did = _plan(
+        minilm_runtime,
+        "The mobile build was painful. There was plenty of trial and error, and in the end we got it over the line.",
+    )
+    assert did.missing.count("ownership") == 1
+    state = _plan(
+        minilm_runtime,
+        "Our queue kept backing up at night. I tuned the consumers and the batch size. After that we stopped "
+        "seeing alerts.",
+    )
+    assert "ownership" not in state.missing, "what stopped happening is no one's step"
+
+
+def test_background_the_notes_leave_out_stays_and_a_short_story_says_so(minilm_runtime: Runtime) -> None:
+    answer = "The codebase was messy and sales kept asking for features. I cleaned it up. Things got better."
+    notes = (
+        "Our API had 140 endpoints, and a third of them had no traffic. I deleted 47 unused endpoints after "
+        "checking 30 days of access logs. Deploys went from 25 minutes to 9."
+    )
+    r = Rewriter(minilm_runtime).rewrite(answer, question_text=Q, notes=notes)
+    assert "sales kept asking for features" in r.text, "no note says it, so their sentence stays"
+    assert "I cleaned it up" not in r.text and "Things got better" not in r.text, "vague summaries give way"
+    assert unsupported(r.text, [answer, notes], minilm_runtime.scorer.lex) == []
+    pace = Rewriter(minilm_runtime).words.data.words_per_minute
+    assert r.words < 120 and r.spoken_seconds == round(r.words / pace * 60)
+    short = [n for n in r.notices if "Nothing was added to lengthen it" in n]
+    assert len(short) == 1 and f"{r.words} words" in short[0]
+    assert r.public()["spoken_seconds"] == r.spoken_seconds
+
+
+def test_the_rewrite_word_file_is_schema_checked(tmp_path: Path) -> None:
+    rubrics = Path(__file__).resolve().parents[1] / "rubrics"
+    words = load_rewrite_words(rubrics)
+    assert words.data.min_words < words.data.max_words and words.vague.search("it got a lot faster")
+    (tmp_path / "rubrics" / "lexicon").mkdir(parents=True)
+    text = (rubrics / "lexicon" / "rewrite.yaml").read_text(encoding="utf-8")
+    broken = text.replace("long_sentence_words: 20", "long_sentence_wordz: 20")
+    (tmp_path / "rubrics" / "lexicon" / "rewrite.yaml").write_text(broken, encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        load_rewrite_words(tmp_path / "rubrics")
+    shown = " ".join(err.value.problems)
+    assert "rubrics/lexicon/rewrite.yaml" in shown and "long_sentence_words" in shown and "long_sentence_wordz" in shown
 
 
 def test_rewrite_cli_json_contract(

@@ -9,9 +9,9 @@ import typer
 from simulator.cli.common import TextOrJson, backend_option, check_backend, emit_json
 from simulator.errors import InputError
 from simulator.llm import get_chat_model, get_provider
-from simulator.rewrite import Rewrite, Rewriter
-from simulator.rewrite_explain import criterion_gains
-from simulator.rewrite_plan import LABELS, ORDER
+from simulator.rewriting import Rewrite, Rewriter
+from simulator.rewriting.explain import criterion_gains
+from simulator.rewriting.plan import LABELS, ORDER
 from simulator.runtime import get_runtime
 from simulator.textio import clean_text, read_text_file
 

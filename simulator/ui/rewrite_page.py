@@ -9,9 +9,9 @@ import streamlit as st
 
 from simulator.errors import MocksimError
 from simulator.interviewer.events import CardView
-from simulator.rewrite import Rewrite, Rewriter
-from simulator.rewrite_explain import criterion_gains
-from simulator.rewrite_plan import LABELS, ORDER
+from simulator.rewriting import Rewrite, Rewriter
+from simulator.rewriting.explain import criterion_gains
+from simulator.rewriting.plan import LABELS, ORDER
 from simulator.ui.backend_choice import uses_model
 from simulator.ui.components import md_escape, scorecard, show_error
 from simulator.ui.resources import chat_model, runtime
@@ -19,7 +19,6 @@ from simulator.ui.state import state
 
 MAX_CHARS = 30_000
 FREE = "(type your own question)"
-WORDS_PER_MINUTE = 130  # a calm interview pace
 HOW = (
     "The rewrite retells your answer as one story you could say in about two minutes: the setting, what was "
     "yours to do, your steps, the result and the lesson. Every fact comes from your answer or your notes; "
@@ -78,8 +77,10 @@ def _gains(result: Rewrite) -> None:
 def _show(result: Rewrite, answer: str) -> None:
     st.subheader("Your STAR rewrite")
     _story(result)
-    seconds = round(result.words / WORDS_PER_MINUTE * 60)
-    st.caption(f"{result.words} words, about {seconds} s spoken. The part names in the margin are not said aloud.")
+    st.caption(
+        f"{result.words} words, about {result.spoken_seconds} s spoken. "
+        "The part names in the margin are not said aloud."
+    )
     for n in result.notices:
         st.info(n)
     if result.unsupported_facts:

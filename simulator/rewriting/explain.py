@@ -7,21 +7,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from simulator.contracts import Scorecard
-from simulator.rewrite_plan import PIECE_ROLE, QUESTIONS, Plan
-from simulator.rewrite_prose import Segment, prose
-
-# Stand-in answers used only to estimate what filling a piece is worth; never shown and never in a rewrite.
-# Plain, typical sentences for each part (written for this estimate, not fitted).
-PROBES = {
-    "situation": "At the time our billing service was timing out for about 2,000 customers a day.",
-    "task": "My job was to fix it within two weeks without any downtime.",
-    "action": "I profiled the service, found the slow query and added an index on two columns.",
-    "action_detail": "I profiled it with py-spy and added a composite index on two columns.",
-    "ownership": "I wrote the fix and the migration myself.",
-    "result": "Errors went from 4% to 0.5% within a week.",
-    "result_figure": "Errors went from 4% to 0.5% within a week.",
-    "learning": "I learned to add an alert on query counts, and I now check query plans before a release.",
-}
+from simulator.rewriting.plan import PIECE_ROLE, QUESTIONS, Plan
+from simulator.rewriting.prose import Segment, prose, words_in
+from simulator.rewriting.words import RewriteWords
 
 
 @dataclass
@@ -83,15 +71,21 @@ def criterion_gains(before: Scorecard, after: Scorecard) -> dict[str, dict[str, 
 
 
 def next_steps(
-    plan: Plan, segs: list[Segment], after: Scorecard, score: Callable[[list[str]], list[Scorecard]]
+    plan: Plan,
+    segs: list[Segment],
+    after: Scorecard,
+    score: Callable[[list[str]], list[Scorecard]],
+    probes: dict[str, str],
 ) -> list[NextStep]:
-    """Each missing piece, with what a typical answer to it would add to the overall score, biggest first."""
+    """Each missing piece, with what a typical answer to it would add to the overall score, biggest first.
+    The estimate puts a plain stand-in sentence (`probes` in rubrics/lexicon/rewrite.yaml) in the piece's place;
+    it is never shown."""
     if not plan.missing:
         return []
     texts = []
     for piece in plan.missing:
         probe = [
-            Segment(s.role, PROBES[piece], "sentence") if s.kind == "placeholder" and s.text == QUESTIONS[piece] else s
+            Segment(s.role, probes[piece], "sentence") if s.kind == "placeholder" and s.text == QUESTIONS[piece] else s
             for s in segs
             if not (s.kind == "placeholder" and s.text != QUESTIONS[piece])
         ]
@@ -102,3 +96,20 @@ def next_steps(
     ]
     order = {p: i for i, p in enumerate(PIECE_ROLE)}
     return sorted(steps, key=lambda s: (-s.gain, order[s.piece]))
+
+
+def length_notice(words: int, segs: list[Segment], missing: list[str], w: RewriteWords) -> str | None:
+    """Under a minute of speech: say so, and say where more of the candidate's own facts would go, instead of
+    padding the story with words they did not give."""
+    d = w.data
+    if words >= d.min_words:
+        return None
+    seconds = round(words / d.words_per_minute * 60)
+    told = {r: sum(words_in(s.text) for s in segs if s.kind == "sentence" and s.role == r) for r in d.length_hints}
+    thinnest = min(told, key=lambda r: (told[r] / d.length_shares[r], list(told).index(r)))
+    first = "answer the questions in brackets, then " if missing else ""
+    return (
+        f"This story runs {words} words, about {seconds} s spoken; a full answer is {d.min_words}-{d.max_words} "
+        f"words (one to two minutes). Nothing was added to lengthen it, since every fact must be yours: "
+        f"{first}add more to the notes about {d.length_hints[thinnest]}."
+    )

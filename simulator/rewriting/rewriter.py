@@ -1,8 +1,8 @@
 """Scored behavioral rewrites: the candidate's answer and notes retold as one spoken STAR story in their own
-voice, with no invented facts. The sentence plan (rewrite_plan.py) decides what is said and where; offline the
-plan's sentences are the prose (rewrite_prose.py), with a model they are rewritten fluently from the same plan
+voice, with no invented facts. The sentence plan (plan.py) decides what is said and where; offline the
+plan's sentences are the prose (prose.py), with a model they are rewritten fluently from the same plan
 and checked in code (facts.py). A rewrite never scores below the answer, and a model's rewrite never scores
-below the offline one. rewrite_explain.py says why it is better and what to fill in next."""
+below the offline one. explain.py says why it is better and what to fill in next."""
 
 from __future__ import annotations
 
@@ -19,20 +19,16 @@ from simulator.llm.guard import neutralise, new_delimiter
 from simulator.llm.negotiate import EndpointMemory
 from simulator.llm.structured import StructuredCaller
 from simulator.prompts import load_prompts
-from simulator.rewrite_explain import Change, NextStep, changes, criterion_gains, next_steps
-from simulator.rewrite_plan import LABELS, ORDER, PIECE_ROLE, QUESTIONS, Plan, Planner, role_of
-from simulator.rewrite_prose import Segment, margin_markdown, prose, segments
+from simulator.rewriting.explain import Change, NextStep, changes, criterion_gains, length_notice, next_steps
+from simulator.rewriting.plan import LABELS, ORDER, PIECE_ROLE, QUESTIONS, Plan, Planner, role_of
+from simulator.rewriting.prose import Segment, margin_markdown, prose, segments
+from simulator.rewriting.words import RewriteWords, load_rewrite_words
 from simulator.runtime import Runtime
 from simulator.scoring import Scorer
 from simulator.scoring.scorer import Item
 from simulator.scoring.sentences import split_sentences
 
 FREE_ID = "free-question"
-ROLE_LABEL = re.compile(
-    r"(?:^|(?<=[.!?]\s)|(?<=\n))\s*(?:\*\*)?(?:Situation|Task|Actions?|Results?|Learning|Lesson|Setting)"
-    r"(?:\*\*)?\s*[:\-–—]\s*",
-    re.I,
-)
 
 
 @dataclass
@@ -48,6 +44,7 @@ class Rewrite:
     notices: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     next_steps: list[NextStep] = field(default_factory=list)
+    spoken_seconds: int = 0
 
     @property
     def sections(self) -> dict[str, list[str]]:
@@ -81,6 +78,7 @@ class Rewrite:
             "reference_answer": self.reference,
             "notices": self.notices,
             "words": self.words,
+            "spoken_seconds": self.spoken_seconds,
             "segments": [{"role": s.role, "kind": s.kind, "text": s.text} for s in self.segments],
             "changes": [c.public() for c in self.changes],
             "criterion_gains": criterion_gains(self.before, self.after),
@@ -93,8 +91,8 @@ def scoring_text(text: str) -> str:
     return re.sub(r"[ \t]+", " ", BRACKETS.sub("", text)).strip()
 
 
-def strip_labels(text: str) -> str:
-    return ROLE_LABEL.sub(lambda m: " " if m.group(0).startswith((" ", "\n")) else "", text).strip()
+def strip_labels(text: str, w: RewriteWords) -> str:
+    return w.role_label.sub(lambda m: " " if m.group(0).startswith((" ", "\n")) else "", text).strip()
 
 
 def _drops(before: Scorecard, after: Scorecard) -> list[str]:
@@ -106,7 +104,8 @@ class Rewriter:
         self.rt = rt
         self.scorer: Scorer = rt.scorer
         self.model = model
-        self.planner = Planner(self.scorer.star, self.scorer.lex)
+        self.words = load_rewrite_words(rt.settings.rubrics_dir)
+        self.planner = Planner(self.scorer.star, self.scorer.lex, self.words)
         self._intent: str | None = None
 
     def _items(self, texts: list[str], question: Question | None, qtext: str) -> list[Item]:
@@ -165,19 +164,25 @@ class Rewriter:
         return result
 
     def _finish(self, result: Rewrite, plan: Plan, question: Question | None, qtext: str) -> Rewrite:
-        result.changes = changes(plan) if result.backend == "offline" else []
-        result.next_steps = (
-            next_steps(plan, result.segments, result.after, lambda ts: self._score_many(ts, question, qtext))
-            if result.backend == "offline"
-            else []
+        result.changes = changes(plan)
+        result.next_steps = next_steps(
+            plan,
+            result.segments,
+            result.after,
+            lambda ts: self._score_many(ts, question, qtext),
+            self.words.data.probes,
         )
+        result.spoken_seconds = round(result.words / self.words.data.words_per_minute * 60)
+        short = length_notice(result.words, result.segments, plan.missing, self.words)
+        if short:
+            result.notices.append(short)
         return result
 
     # ------------------------------------------------------------ offline
     def _offline(
         self, plan: Plan, answer: str, notes: str, question: Question | None, qtext: str, before: Scorecard
     ) -> Rewrite:
-        segs = segments(plan, f"{answer}\n{notes}")
+        segs = segments(plan, f"{answer}\n{notes}", self.words)
         text = prose(segs)
         after = self._score(text, question, qtext)
         notices = []
@@ -235,11 +240,12 @@ class Rewriter:
             missing="\n".join(f"{LABELS[r]}: {q}" for r, q in _asks(plan)) or "(nothing)",
             delimiter=delimiter,
         )
-        budget = min(1600, 200 + (len(answer) + len(notes)) // 3)  # about the answer's length again, plus room
+        d = self.words.data  # about the answer's length again, plus room
+        budget = min(d.llm_budget_max, d.llm_budget_base + (len(answer) + len(notes)) // d.llm_budget_chars_per_token)
         reply = caller.call(
-            [("system", system), ("user", user)], ProseReply, max_tokens=budget, check=_prose_check
+            [("system", system), ("user", user)], ProseReply, max_tokens=budget, check=self._prose_check
         ).value
-        text = strip_labels(" ".join(reply.rewrite.split()))
+        text = strip_labels(" ".join(reply.rewrite.split()), self.words)
         bad = unsupported(text, [answer, notes], self.scorer.lex, context=qtext)
         notices = []
         if bad:
@@ -259,7 +265,13 @@ class Rewriter:
             notices,
         )
         result.changes = changes(plan)
+        result.spoken_seconds = round(result.words / self.words.data.words_per_minute * 60)
         return result
+
+    def _prose_check(self, reply: ProseReply) -> str | None:
+        if len(reply.rewrite.split()) < self.words.data.llm_min_words:
+            return "the rewrite is empty or a fragment: write the whole story as first-person prose"
+        return None
 
     def _segments_of(self, text: str) -> list[Segment]:
         """Margin roles for a model's prose, read the same way as the candidate's sentences."""
@@ -268,7 +280,7 @@ class Rewriter:
         out = []
         for s, p in zip(sents, probs, strict=True):
             kind = "placeholder" if BRACKETS.fullmatch(s.strip()) else "sentence"
-            out.append(Segment(role_of(s, p, self.scorer.lex), s, kind))
+            out.append(Segment(role_of(s, p, self.scorer.lex, self.words), s, kind))
         return out
 
 
@@ -279,12 +291,6 @@ def _asks(plan: Plan) -> list[tuple[str, str]]:
 class ProseReply(BaseModel):
     model_config = ConfigDict(extra="ignore")
     rewrite: str
-
-
-def _prose_check(reply: ProseReply) -> str | None:
-    if len(reply.rewrite.split()) < 20:
-        return "the rewrite is empty or a fragment: write the whole story as first-person prose"
-    return None
 
 
 def to_json(r: Rewrite) -> str:

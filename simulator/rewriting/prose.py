@@ -6,11 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from simulator.rewrite_plan import LABELS, ORDER, PIECE_ROLE, QUESTIONS, Plan, Unit
-
-MAX_WORDS = 250  # about two minutes spoken
-MIN_WORDS = 120
-LINKS = {"action": "So", "result": "In the end,", "learning": "Now, looking back,"}
+from simulator.rewriting.plan import LABELS, ORDER, PIECE_ROLE, QUESTIONS, Plan, Unit
+from simulator.rewriting.words import RewriteWords
 
 
 @dataclass
@@ -21,14 +18,14 @@ class Segment:
     source: str = ""  # answer | notes (sentences only)
 
 
-def _words(text: str) -> int:
+def words_in(text: str) -> int:
     return len(re.findall(r"[A-Za-z0-9][\w'.%-]*", text))
 
 
-def _linked(text: str, role: str, ordinary: set[str]) -> str:
+def _linked(text: str, role: str, ordinary: set[str], links: dict[str, str]) -> str:
     """'So I …', 'In the end, load time …': only where the first word is one the candidate writes in lower case
     (or "I"), so no name or term loses its capital."""
-    link = LINKS.get(role)
+    link = links.get(role)
     first = text.split(" ", 1)[0]
     if link is None or not first.isalpha():
         return text
@@ -39,26 +36,26 @@ def _linked(text: str, role: str, ordinary: set[str]) -> str:
     return text
 
 
-def trim(plan: Plan) -> list[Unit]:
+def trim(plan: Plan, max_words: int) -> list[Unit]:
     """Over two minutes: the least specific sentences go first, never the last one of a part."""
     units = list(plan.units)
-    while sum(_words(u.text) for u in units) > MAX_WORDS:
+    while sum(words_in(u.text) for u in units) > max_words:
         spare = [u for u in units if sum(1 for v in units if v.role == u.role) > 1]
         if not spare:
             break
-        worst = min(spare, key=lambda u: (u.specific, len(u.facts), -_words(u.text)))
+        worst = min(spare, key=lambda u: (u.specific, len(u.facts), -words_in(u.text)))
         units.remove(worst)
     return units
 
 
-def segments(plan: Plan, sources: str) -> list[Segment]:
-    ordinary = {w for w in re.findall(r"\b[a-z][a-z']+\b", sources)}
-    units = trim(plan)
+def segments(plan: Plan, sources: str, w: RewriteWords) -> list[Segment]:
+    ordinary = set(re.findall(r"\b[a-z][a-z']+\b", sources))
+    units = trim(plan, w.data.max_words)
     out: list[Segment] = []
     for role in ORDER:
         mine = [u for u in units if u.role == role]
         for k, u in enumerate(mine):
-            text = _linked(u.text, role, ordinary) if k == 0 and out else u.text
+            text = _linked(u.text, role, ordinary, w.data.links) if k == 0 and out else u.text
             out.append(Segment(role, text, "sentence", u.source))
         out += [Segment(role, QUESTIONS[p], "placeholder") for p in plan.missing if PIECE_ROLE[p] == role]
     return out
