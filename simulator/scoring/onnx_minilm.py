@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.scoring.transformer import Pass, _chunks
+from simulator.scoring.transformer import Pass, _chunks, pool
 
 log = logging.getLogger(__name__)
 EXPORT_VERSION = "1"  # bump when the exported graph changes, so old cached files are not reused
@@ -31,7 +31,7 @@ def _graph(bert: Any) -> Any:
     import torch.nn.functional as F
 
     cfg = bert.config
-    heads, width, eps = int(cfg.num_attention_heads), int(cfg.hidden_size), float(cfg.layer_norm_eps)
+    heads, width = int(cfg.num_attention_heads), int(cfg.hidden_size)
     head_dim = width // heads
 
     class Packed(torch.nn.Module):
@@ -60,7 +60,6 @@ def _graph(bert: Any) -> Any:
                 x = layer.output.LayerNorm(ff + h)
             return x
 
-    del eps
     return Packed().eval()
 
 
@@ -123,7 +122,7 @@ class OnnxMiniLM:
         if not texts:
             return Pass([], [])
         ids = self.tokenizer(list(texts), truncation=True, max_length=self.max_len)["input_ids"]
-        tokens, sentences = [], []
+        out = Pass([], [])
         for chunk in _chunks(ids, TOKENS_PER_PASS):  # attention is masked over the whole pass: keep it short
             lengths = [len(x) for x in chunk]
             feed = {
@@ -133,10 +132,5 @@ class OnnxMiniLM:
             }
             with self._lock:
                 hidden = self.session.run(None, feed)[0]
-            offset = 0
-            for n in lengths:
-                rows = hidden[offset : offset + n]
-                offset += n
-                sentences.append(rows.mean(axis=0))
-                tokens.append(rows[1:-1] if n > 2 else rows)
-        return Pass(tokens, sentences)
+            pool(hidden, lengths, out)
+        return out

@@ -106,6 +106,16 @@ class Pass:
     sentence: list[np.ndarray]
 
 
+def pool(hidden: np.ndarray, lengths: list[int], out: Pass) -> None:
+    """Appends to `out` each sentence's mean-pooled vector and its token rows, from packed hidden states."""
+    offset = 0
+    for n in lengths:
+        rows = hidden[offset : offset + n]
+        offset += n
+        out.sentence.append(rows.mean(axis=0))
+        out.tokens.append(rows[1:-1] if n > 2 else rows)
+
+
 class LeanMiniLM:
     def __init__(self, st_model: Any, precision: Precision = "auto", dense: Dense = "onednn") -> None:
         import torch
@@ -161,17 +171,12 @@ class LeanMiniLM:
         if not texts:
             return Pass([], [])
         ids = self.tokenizer(list(texts), truncation=True, max_length=self.max_len)["input_ids"]
-        tokens, sentences = [], []
+        out = Pass([], [])
         for chunk in _chunks(ids, TOKENS_PER_PASS):
             with self._lock:  # torch already uses every core; one pass at a time keeps latency flat
                 hidden, lengths = self._forward_checked(chunk)
-            offset = 0
-            for n in lengths:
-                rows = hidden[offset : offset + n]
-                offset += n
-                sentences.append(rows.mean(axis=0))
-                tokens.append(rows[1:-1] if n > 2 else rows)
-        return Pass(tokens, sentences)
+            pool(hidden, lengths, out)
+        return out
 
     def _forward_checked(self, ids: list[list[int]]) -> tuple[np.ndarray, list[int]]:
         """The forward pass; on its first call through oneDNN's private operators, a failure (a signature that
