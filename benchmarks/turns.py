@@ -9,7 +9,8 @@ each request shares with an earlier request of the session, as OpenAI's prompt c
 and llama.cpp's slot cache reuse it; and, stricter, with the request just before it, as a single-slot
 llama.cpp server does), the start-up probe requests, and the offline turn latency p50/p95 after warm-up: every answer is
 timed cold in each of three passes, and the p50 is taken over all of them. Beside it, `dense_floor_p50` is the
-time of the encoder's dense products alone for the same answers, measured right after each turn.
+time of the encoder's dense products alone for the same answers, measured right after each turn, and
+`p50_to_dense_floor` the ratio of the two (target 1.5).
 """
 
 from __future__ import annotations
@@ -177,6 +178,7 @@ def main() -> None:
                     "prompt_tokens_per_45_min_session": 40000,
                     "cacheable_prompt_share": 0.7,
                     "offline_turn_p50_ms": 50,
+                    "offline_turn_p50_to_dense_floor": 1.5,
                 },
             }
         )
@@ -216,6 +218,7 @@ def offline_latency(rt: Runtime, turns: list[dict[str, Any]]) -> dict[str, Any]:
         "mean_words": int(statistics.mean(len(t["answer"].split()) for t in turns)),
         "encoder_precision": getattr(rt.scorer.encoder, "precision", "n/a"),
         "dense_floor_p50": round(statistics.median(floors), 1) if floors else None,
+        "p50_to_dense_floor": round(statistics.median(lat) / statistics.median(floors), 2) if floors else None,
     }
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 import numpy as np
 import pytest
+import torch
 
 from simulator.embeddings import MiniLMEmbedder
 from simulator.scoring import transformer
 from simulator.scoring.encoder import MiniLMEncoder
+from simulator.scoring.onnx_minilm import OnnxMiniLM
 from simulator.scoring.transformer import LeanMiniLM, resolve_precision
 from simulator.settings import PROJECT_ROOT, Settings
 
@@ -38,16 +43,49 @@ def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.sum(a * b, axis=1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
 
 
-@pytest.mark.parametrize("precision", ["fp32", "bf16"])
-def test_lean_pass_matches_the_reference_model(minilm: MiniLMEmbedder, precision: str) -> None:
-    model = minilm._load()
+def assert_matches_reference(model: object, out: transformer.Pass, floor: float) -> None:
     ref_tokens, ref_sentences = reference(model, TEXTS)
-    out = LeanMiniLM(model, precision).run(TEXTS)  # type: ignore[arg-type]
-    floor = 0.99999 if precision == "fp32" else 0.9995
     for rt, rs, lt, ls in zip(ref_tokens, ref_sentences, out.tokens, out.sentence, strict=True):
         assert lt.shape == rt.shape
         assert cosines(rs, ls).min() >= floor
         assert cosines(rt, lt).min() >= floor
+
+
+@pytest.mark.parametrize("dense", ["onednn", "plain"])
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_lean_pass_matches_the_reference_model(minilm: MiniLMEmbedder, precision: str, dense: str) -> None:
+    model = minilm._load()
+    lean = LeanMiniLM(model, precision, dense)  # type: ignore[arg-type]
+    packed = [d.packed is not None for p in lean.layers for d in (p.qkv, p.out, p.up, p.down)]
+    assert all(packed) == (dense == "onednn" and torch.backends.mkldnn.is_available())
+    assert_matches_reference(model, lean.run(TEXTS), 0.99999 if precision == "fp32" else 0.9995)
+
+
+def test_a_failing_onednn_call_falls_back_to_plain_torch_once(
+    minilm: MiniLMEmbedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    lean = LeanMiniLM(minilm._load(), "fp32", "onednn")
+    for p in lean.layers:  # what a torch whose private operator changed its signature does: fail at call time
+        for d in (p.qkv, p.out, p.up, p.down):
+            d.packed = "a packed weight this torch no longer understands"
+    with caplog.at_level(logging.WARNING, logger=transformer.__name__):
+        out = lean.run(TEXTS)
+        lean.run(TEXTS[:2])
+    assert lean.dense == "plain"
+    assert [r.getMessage() for r in caplog.records].count(caplog.records[0].getMessage()) == 1
+    assert "plain torch linear" in caplog.records[0].getMessage()
+    assert_matches_reference(minilm._load(), out, 0.99999)
+
+
+def test_onnx_runtime_pass_matches_and_its_export_is_cached(minilm: MiniLMEmbedder, tmp_path: Path) -> None:
+    model = minilm._load()
+    first = OnnxMiniLM(model, tmp_path)
+    exported = list(tmp_path.glob("*.onnx"))
+    assert len(exported) == 1
+    stamp = exported[0].stat().st_mtime_ns
+    assert_matches_reference(model, first.run(TEXTS), 0.99999)
+    OnnxMiniLM(model, tmp_path)  # a second process finds the file and does not export again
+    assert [p.stat().st_mtime_ns for p in tmp_path.glob("*.onnx")] == [stamp]
 
 
 def test_encoder_vectors_are_unit_and_cached(minilm: MiniLMEmbedder) -> None:

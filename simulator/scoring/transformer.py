@@ -12,6 +12,7 @@ stream stay in fp32. Where torch has oneDNN, each dense weight is reordered once
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +21,9 @@ from typing import Any, Literal
 
 import numpy as np
 
+log = logging.getLogger(__name__)
 Precision = Literal["auto", "fp32", "bf16"]
+Dense = Literal["onednn", "plain"]  # oneDNN's prepacked weights (private torch operators) or plain F.linear
 TOKENS_PER_PASS = 4096  # a long answer is one pass; a batch of thousands is many, so memory stays bounded
 
 
@@ -62,14 +65,14 @@ def _single_threaded_blas() -> None:
 
 
 class _Dense:
-    """One dense layer: `x @ w.T + b`, with its weight prepacked for oneDNN when torch has it."""
+    """One dense layer: `x @ w.T + b`, with its weight prepacked for oneDNN when asked and torch has it."""
 
-    def __init__(self, weight: Any, bias: Any, rows_hint: int = 512) -> None:
+    def __init__(self, weight: Any, bias: Any, prepack: bool, rows_hint: int = 512) -> None:
         import torch
 
         self.weight, self.bias = weight, bias
         self.packed: Any = None
-        if torch.backends.mkldnn.is_available():
+        if prepack and torch.backends.mkldnn.is_available():
             try:
                 self.packed = torch.ops.mkldnn._reorder_linear_weight(weight, rows_hint)
             except (RuntimeError, AttributeError):  # an op this torch build lacks: plain linear does the same
@@ -103,10 +106,21 @@ class Pass:
     sentence: list[np.ndarray]
 
 
+def pool(hidden: np.ndarray, lengths: list[int], out: Pass) -> None:
+    """Appends to `out` each sentence's mean-pooled vector and its token rows, from packed hidden states."""
+    offset = 0
+    for n in lengths:
+        rows = hidden[offset : offset + n]
+        offset += n
+        out.sentence.append(rows.mean(axis=0))
+        out.tokens.append(rows[1:-1] if n > 2 else rows)
+
+
 class LeanMiniLM:
-    def __init__(self, st_model: Any, precision: Precision = "auto") -> None:
+    def __init__(self, st_model: Any, precision: Precision = "auto", dense: Dense = "onednn") -> None:
         import torch
 
+        self.dense = dense
         self.precision = resolve_precision(precision)
         self.dtype = torch.bfloat16 if self.precision == "bf16" else torch.float32
         self.tokenizer = st_model.tokenizer
@@ -117,6 +131,7 @@ class LeanMiniLM:
         self.hidden = int(cfg.hidden_size)
         self.eps = float(cfg.layer_norm_eps)
         self._lock = threading.Lock()
+        self._checked = dense == "plain"  # the oneDNN path is checked on its first call
         _single_threaded_blas()
         e = bert.embeddings
 
@@ -130,6 +145,7 @@ class LeanMiniLM:
             self.ln0 = (own(e.LayerNorm.weight), own(e.LayerNorm.bias))
             self.layers = []
             scale = (self.hidden // self.heads) ** -0.5
+            pack = dense == "onednn"
             for layer in bert.encoder.layer:
                 att = layer.attention
                 q, k, v = att.self.query, att.self.key, att.self.value
@@ -139,11 +155,14 @@ class LeanMiniLM:
                         qkv=_Dense(  # the 1/sqrt(head_dim) of attention is folded into the query rows
                             own(torch.cat([q.weight * scale, k.weight, v.weight]), dt),
                             own(torch.cat([q.bias * scale, k.bias, v.bias]), dt),
+                            pack,
                         ),
-                        out=_Dense(own(att.output.dense.weight, dt), own(att.output.dense.bias, dt)),
+                        out=_Dense(own(att.output.dense.weight, dt), own(att.output.dense.bias, dt), pack),
                         ln1=(own(att.output.LayerNorm.weight), own(att.output.LayerNorm.bias)),
-                        up=_Dense(own(layer.intermediate.dense.weight, dt), own(layer.intermediate.dense.bias, dt)),
-                        down=_Dense(own(layer.output.dense.weight, dt), own(layer.output.dense.bias, dt)),
+                        up=_Dense(
+                            own(layer.intermediate.dense.weight, dt), own(layer.intermediate.dense.bias, dt), pack
+                        ),
+                        down=_Dense(own(layer.output.dense.weight, dt), own(layer.output.dense.bias, dt), pack),
                         ln2=(own(layer.output.LayerNorm.weight), own(layer.output.LayerNorm.bias)),
                     )
                 )
@@ -152,41 +171,70 @@ class LeanMiniLM:
         if not texts:
             return Pass([], [])
         ids = self.tokenizer(list(texts), truncation=True, max_length=self.max_len)["input_ids"]
-        tokens, sentences = [], []
+        out = Pass([], [])
         for chunk in _chunks(ids, TOKENS_PER_PASS):
             with self._lock:  # torch already uses every core; one pass at a time keeps latency flat
-                hidden, lengths = self._forward(chunk)
-            offset = 0
-            for n in lengths:
-                rows = hidden[offset : offset + n]
-                offset += n
-                sentences.append(rows.mean(axis=0))
-                tokens.append(rows[1:-1] if n > 2 else rows)
-        return Pass(tokens, sentences)
+                hidden, lengths = self._forward_checked(chunk)
+            pool(hidden, lengths, out)
+        return out
+
+    def _forward_checked(self, ids: list[list[int]]) -> tuple[np.ndarray, list[int]]:
+        """The forward pass; on its first call through oneDNN's private operators, a failure (a signature that
+        changed in another torch) switches every layer to plain `F.linear` for good, logged once."""
+        if self._checked:
+            return self._forward(ids)
+        try:
+            out = self._forward(ids)
+        except (RuntimeError, TypeError, NotImplementedError, AttributeError) as exc:
+            log.warning("oneDNN prepacked linear failed (%s); the encoder uses plain torch linear from now on", exc)
+            self.use_plain()
+            out = self._forward(ids)
+        self._checked = True
+        return out
+
+    def use_plain(self) -> None:
+        """Drop the oneDNN-packed weights: every dense layer runs `F.linear` (public torch only)."""
+        for p in self.layers:
+            for d in (p.qkv, p.out, p.up, p.down):
+                d.packed = None
+        self.dense = "plain"
 
     def _forward(self, ids: list[list[int]]) -> tuple[np.ndarray, list[int]]:
         import torch
         import torch.nn.functional as F
 
         lengths = [len(x) for x in ids]
-        total = sum(lengths)
-        width, heads = self.hidden, self.heads
-        head_dim = width // heads
+        width = self.hidden
         with torch.inference_mode():
             flat = torch.tensor([t for x in ids for t in x], dtype=torch.long)
             positions = torch.cat([torch.arange(n) for n in lengths])
             x = F.layer_norm(self.word[flat] + self.pos[positions] + self.type0, (width,), *self.ln0, self.eps)
             for p in self.layers:
-                # one copy lays q, k and v out as (3, heads, tokens, head_dim) in fp32, so each sentence's
-                # slice is a ready batch of per-head matrices and attention is three products per sentence
-                qkv = p.qkv(x.to(self.dtype)).view(total, 3, heads, head_dim).permute(1, 2, 0, 3)
-                qkv = torch.empty((3, heads, total, head_dim)).copy_(qkv)
+                qkv = self._project(p, x)
                 parts = [
                     torch.bmm(torch.softmax(torch.bmm(q, k.transpose(1, 2)), dim=-1), v)
                     for q, k, v in zip(*(t.split(lengths, dim=1) for t in qkv), strict=True)
                 ]
-                ctx = torch.empty((total, heads, head_dim), dtype=self.dtype).copy_(torch.cat(parts, 1).transpose(0, 1))
-                h = F.layer_norm(p.out(ctx.view(total, width)).float() + x, (width,), *p.ln1, self.eps)
-                ff = p.down(p.up(h.to(self.dtype), gelu=True)).float()
-                x = F.layer_norm(ff + h, (width,), *p.ln2, self.eps)
+                x = self._finish(p, torch.cat(parts, 1), x)
             return x.numpy(), lengths
+
+    def _project(self, p: _Layer, x: Any) -> Any:
+        """q, k and v laid out by one copy as (3, heads, tokens, head_dim) in fp32, so each sentence's slice is
+        a ready batch of per-head matrices and attention is three products per sentence."""
+        import torch
+
+        total, heads = x.shape[0], self.heads
+        qkv = p.qkv(x.to(self.dtype)).view(total, 3, heads, self.hidden // heads).permute(1, 2, 0, 3)
+        return torch.empty((3, heads, total, self.hidden // heads)).copy_(qkv)
+
+    def _finish(self, p: _Layer, ctx: Any, x: Any) -> Any:
+        """The rest of a layer from the attention context (heads, tokens, head_dim): output projection, norm,
+        feed-forward, norm."""
+        import torch
+        import torch.nn.functional as F
+
+        total, width = x.shape
+        flat = torch.empty((total, self.heads, width // self.heads), dtype=self.dtype).copy_(ctx.transpose(0, 1))
+        h = F.layer_norm(p.out(flat.view(total, width)).float() + x, (width,), *p.ln1, self.eps)
+        ff = p.down(p.up(h.to(self.dtype), gelu=True)).float()
+        return F.layer_norm(ff + h, (width,), *p.ln2, self.eps)
