@@ -4,20 +4,12 @@ and the focus for the next session."""
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 import numpy as np
 
 from simulator.contracts import Question, Rubric, Scorecard
 from simulator.interviewer.events import Highlight, PhaseWalk, WrapUp
 from simulator.interviewer.phases import PhaseState
-
-
-def summarise(
-    final_cards: dict[str, Scorecard], questions: dict[str, Question], rubrics: dict[str, Rubric]
-) -> dict[str, Any]:
-    """The wrap-up's figures as a dict, for simulator/store/figures.py (which adds its own counts)."""
-    return wrap_up_of("", final_cards, questions, rubrics).model_dump(exclude={"type", "session_id"})
 
 
 def wrap_up_of(

@@ -118,14 +118,14 @@ def _wrap_up_md(session: Session, rubrics: Names | None, questions: Mapping[str,
     if rubrics is None:
         return []
     w = wrap_up(session, dict(questions or {}), dict(rubrics))
-    if not w.get("answered"):
+    if not w.answered:
         return ["## Wrap-up", "", "No answers were scored.", ""]
-    out = ["## Wrap-up", "", w["label"], ""]
-    out += [f"- {_rubric_name(rubrics, k)}: {v:.1f}/5" for k, v in w["rubric_averages"].items()]
-    for word in ("strongest", "weakest"):
-        d = w[word]
-        out += ["", f"**{word.title()}:** {d['name']} ({d['mean_level']}/5)"] + [f"> {q}" for q in d["quotes"]]
-    out += ["", "**Three drills**", ""] + [f"{n + 1}. {d}" for n, d in enumerate(w["drills_in_words"])]
+    out = ["## Wrap-up", "", w.label or "", ""]
+    out += [f"- {_rubric_name(rubrics, k)}: {v:.1f}/5" for k, v in w.rubric_averages.items()]
+    for word, d in (("strongest", w.strongest), ("weakest", w.weakest)):
+        if d is not None:
+            out += ["", f"**{word.title()}:** {d.name} ({d.mean_level}/5)"] + [f"> {q}" for q in d.quotes]
+    out += ["", "**Three drills**", ""] + [f"{n + 1}. {d}" for n, d in enumerate(w.drills_in_words or [])]
     return [*out, ""]
 
 

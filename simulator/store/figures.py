@@ -8,10 +8,10 @@ Counted from the stored turns, so a session reads the same before and after a re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from simulator.contracts import Question, Rubric, Scorecard, Session, Turn
-from simulator.interviewer.wrapup import summarise
+from simulator.interviewer.events import WrapUp
+from simulator.interviewer.wrapup import wrap_up_of
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -57,10 +57,10 @@ def figures(session: Session) -> Figures:
     return Figures(len(cards), len(scored), sum(1 for t in scored if is_follow_up(t)), mean)
 
 
-def wrap_up(session: Session, questions: dict[str, Question], rubrics: dict[str, Rubric]) -> dict[str, Any]:
+def wrap_up(session: Session, questions: dict[str, Question], rubrics: dict[str, Rubric]) -> WrapUp:
     """The wrap-up as computed from the stored turns (the same on Practice, after a resume and on Review)."""
     known = {k: v for k, v in questions.items() if k in session.question_ids or k in final_cards(session)}
-    summary = summarise(final_cards(session), known, rubrics)
     f = figures(session)
-    summary.update({"main_questions": f.main_questions, "answers_scored": f.answers, "label": f.label()})
-    return summary
+    return wrap_up_of(session.id, final_cards(session), known, rubrics).model_copy(
+        update={"main_questions": f.main_questions, "answers_scored": f.answers, "label": f.label()}
+    )

@@ -71,5 +71,5 @@ def session_events(
     if session.status == "finished" or (iv is not None and iv.finished):
         rt = runtime()
         summary = wrap_up(session, {q.id: q for q in rt.questions}, rt.rubrics)
-        events.append(ev.WrapUp.model_validate({"session_id": session.id, **summary, "usage": usage}))
+        events.append(summary.model_copy(update={"usage": usage}))
     return events
