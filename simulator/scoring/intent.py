@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from simulator.contracts.question import Intent, Question
 from simulator.errors import DataFileError
 from simulator.loaders import read_yaml
+from simulator.scoring.datafile import load_model
 from simulator.scoring.encoder import Encoder
 from simulator.scoring.fitted import Weights, cached, logistic
 
@@ -66,15 +67,7 @@ class IntentDecision:
 
 
 def load_intent_config(rubrics_dir: Path) -> IntentConfig:
-    try:
-        return IntentConfig.model_validate(read_yaml(rubrics_dir / "calibration" / "intents.yaml", rubrics_dir.parent))
-    except ValidationError as err:
-        raise DataFileError(
-            [
-                f"rubrics/calibration/intents.yaml: {'.'.join(str(x) for x in e['loc'])}: {e['msg']}"
-                for e in err.errors()
-            ]
-        ) from err
+    return load_model(IntentConfig, rubrics_dir, "calibration/intents.yaml")
 
 
 def load_exemplars(rubrics_dir: Path) -> list[_Exemplar]:
