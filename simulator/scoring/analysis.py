@@ -15,6 +15,7 @@ from simulator.scoring.lexicon import Lexicon
 from simulator.scoring.quantities import find as find_quantities
 from simulator.scoring.sentences import Sentence, split_sentences
 from simulator.scoring.text import content_stems, word_count
+from simulator.scoring.tuning import SignalTuning
 
 SUBJECT_I = re.compile(r"\bi(?:'ll|'d|'ve|'m)?\s+(?:(?:\w+ly|also|then|first|just|personally)\s+)?(\w+)")
 SUBJECT_WE = re.compile(r"\b(?:we|the team|our team)(?:'ll|'d|'ve|'re)?\s+(?:(?:\w+ly|also|then|first|just)\s+)?(\w+)")
@@ -26,10 +27,6 @@ PAST = re.compile(
     r"led|set|cut|got|went|saw|spent|told|broke|chose|moved|shipped|kept|sent|began|brought|drove|caught|put|"
     r"sat|paired|rewrote|split|knew|thought|felt|heard|left|lost|won|gave|held|met|paid|read|said|sold|stood|"
     r"taught|understood|wound|wrapped|dug)\b"
-)
-HELPERS = frozenset(
-    "would will could should can need want start use add pick choose keep put make check take set run store "
-    "send move split write build ask tell".split()
 )
 
 
@@ -76,6 +73,10 @@ class Analysis:
         return [s for s in self.sentences if not s.sentence.is_code]
 
     @property
+    def tuning(self) -> SignalTuning:
+        return self.lex.tuning
+
+    @property
     def total_words(self) -> int:
         return sum(s.words for s in self.sentences)
 
@@ -115,7 +116,7 @@ def quantities(lower: str, lex: Lexicon) -> list[str]:
 
 
 def _is_action(word: str, lex: Lexicon) -> bool:
-    if word in HELPERS or lex.is_word("action_verbs", word):
+    if word in lex.word_sets.words.helper_verbs or lex.is_word("action_verbs", word):
         return True
     base = word.removesuffix("s")
     forms = {word + "ed", word + "d", base + "ed", base + "d"}

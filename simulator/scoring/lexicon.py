@@ -7,9 +7,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from simulator.errors import DataFileError
 from simulator.loaders import read_yaml
+from simulator.scoring.datafile import load_model
 from simulator.scoring.quantities import NumberWords, load_number_words
+from simulator.scoring.tuning import SignalTuning, load_tuning
 
 REGEX_LISTS = {"before_after", "injection_patterns"}
 REQUIRED = (
@@ -88,6 +92,27 @@ def term_key(text: str) -> str:
     return " ".join(TERM_TOKEN.findall(text.lower()))
 
 
+class WordSets(BaseModel):
+    """`rubrics/lexicon/word_sets.yaml`: lists matched without word boundaries."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    class Substrings(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+        explain_markers: tuple[str, ...] = Field(min_length=1)
+        task_personal: tuple[str, ...] = Field(min_length=1)
+        task_constraints: tuple[str, ...] = Field(min_length=1)
+        requirement_links: tuple[str, ...] = Field(min_length=1)
+        big_o: tuple[str, ...] = Field(min_length=1)
+
+    class Words(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+        helper_verbs: frozenset[str] = Field(min_length=1)
+
+    substrings: Substrings
+    words: Words
+
+
 @dataclass(frozen=True)
 class Lexicon:
     cues: dict[str, re.Pattern[str]]
@@ -99,10 +124,15 @@ class Lexicon:
     numbers: NumberWords  # how numbers are written in words (`numbers.yaml`)
     units: frozenset[str]  # one-word units, for quantities written in words
     not_terms: frozenset[str]  # acronyms and shapes that are everyday words, not technologies
-    ladders: dict[str, tuple[int, ...]]  # count ladders per signal (`rubrics/calibration/signals.yaml`)
+    tuning: SignalTuning  # the signals' thresholds and ladders (`rubrics/calibration/signals.yaml`)
+    word_sets: WordSets  # lists matched as plain substrings or whole words (`rubrics/lexicon/word_sets.yaml`)
 
     def ladder(self, signal: str) -> tuple[int, ...]:
-        return self.ladders[signal]
+        return self.tuning.ladder(signal)
+
+    def contains(self, name: str, text_lower: str) -> bool:
+        """Whether any entry of `word_sets.yaml` substrings `name` occurs anywhere in `text_lower`."""
+        return any(w in text_lower for w in getattr(self.word_sets.substrings, name))
 
     def find(self, name: str, text_lower: str) -> list[str]:
         return [m.group(0) for m in self.cues[name].finditer(text_lower)]
@@ -167,16 +197,18 @@ def load_lexicon(rubrics_dir: Path) -> Lexicon:
     starts = frozenset(key.split(" ", 1)[0] for key in canonical)
     units = frozenset(str(x).lower() for x in cues_raw["units"])
     numbers = load_number_words(rubrics_dir)
-    ladders_raw = read_yaml(rubrics_dir / "calibration" / "signals.yaml", rubrics_dir.parent)
-    table = ladders_raw.get("ladders") if isinstance(ladders_raw, dict) else None
-    if not isinstance(table, dict) or not all(
-        isinstance(v, list) and v and all(isinstance(x, int) and x >= 0 for x in v) for v in table.values()
-    ):
-        raise DataFileError(
-            ["rubrics/calibration/signals.yaml: expected 'ladders:' mapping signals to lists of counts"]
-        )
-    ladders = {str(k): tuple(v) for k, v in table.items()}
+    word_sets = load_model(WordSets, rubrics_dir, "lexicon/word_sets.yaml")
     not_terms = frozenset(str(t) for t in (tech_raw.get("not_terms") or []))
     return Lexicon(
-        cues, injection, _phrase_pattern(terms), canonical, single, starts, numbers, units, not_terms, ladders
+        cues,
+        injection,
+        _phrase_pattern(terms),
+        canonical,
+        single,
+        starts,
+        numbers,
+        units,
+        not_terms,
+        load_tuning(rubrics_dir),
+        word_sets,
     )

@@ -34,10 +34,12 @@ def position(a: Analysis) -> Signal:
 
 
 def knows_domain(a: Analysis) -> Signal:
+    t = a.tuning.motivation
     sents = [
         s
         for s in a.prose
-        if (s.tech or s.quantities or (a.lex.has("domain_refs", s.lower) and s.words >= 8)) and not _generic(a, s)
+        if (s.tech or s.quantities or (a.lex.has("domain_refs", s.lower) and s.words >= t.domain_min_words))
+        and not _generic(a, s)
     ]
     return counted(_texts(sents), a.lex.ladder("domain_knowledge"))
 
@@ -52,5 +54,11 @@ def concrete(a: Analysis) -> Signal:
         return Signal(1)
     generic = [s for s in a.prose if _generic(a, s)]
     specific = [s for s in a.prose if (s.quantities or s.tech) and not _generic(a, s)]
-    level = 3 + min(2, len(specific)) - min(2, len(generic)) - int(len(generic) > len(a.prose) / 2)
-    return Signal(level, quotes(_texts(specific if level >= 4 else generic or specific), 3))
+    t = a.tuning.motivation
+    level = (
+        t.concrete_base
+        + min(t.specific_max_bonus, len(specific))
+        - min(t.generic_max_penalty, len(generic))
+        - int(len(generic) > len(a.prose) * t.generic_majority_share)
+    )
+    return Signal(level, quotes(_texts(specific if a.tuning.is_good(level) else generic or specific)))
