@@ -21,6 +21,7 @@ SUBJECT_I = re.compile(r"\bi(?:'ll|'d|'ve|'m)?\s+(?:(?:\w+ly|also|then|first|jus
 SUBJECT_WE = re.compile(r"\b(?:we|the team|our team)(?:'ll|'d|'ve|'re)?\s+(?:(?:\w+ly|also|then|first|just)\s+)?(\w+)")
 CLAUSE = re.compile(r";\s+|\s+(?:→|->|—|–)\s+|:\s+(?=\S)")
 MAX_CLAUSES = 3  # points one dense sentence can count for
+MAX_ENCODED_CHARS = 2000  # characters of one sentence handed to the encoder; the rest is not read
 NEAR_DUPLICATE = 0.96  # cosine at which two sentences say the same thing (checked on the padding benchmark)
 PAST = re.compile(
     r"\b(?:i|we)\s+(?:\w+ly\s+|then\s+|also\s+|first\s+|just\s+)?(?:\w+ed|was|were|had|did|made|built|ran|wrote|found|took|"
@@ -82,7 +83,7 @@ class Analysis:
 
     @cached_property
     def sentence_vectors(self) -> np.ndarray:
-        """(sentences, 384) unit rows, in sentence order."""
+        """(sentences, DIM) unit rows, in sentence order."""
         return np.stack([e.vector for e in self.encoded]) if self.encoded else np.zeros((0, DIM), np.float32)
 
     @cached_property
@@ -166,7 +167,7 @@ def analyse(text: str, encoder: Encoder, lex: Lexicon, calibration: CoverageCali
                 past=bool(PAST.search(lower)),
             )
         )
-    encoded = encoder.encode([s.sentence.text[:2000] for s in infos]) if infos else []
+    encoded = encoder.encode([s.sentence.text[:MAX_ENCODED_CHARS] for s in infos]) if infos else []
     keep = _distinct(encoded, infos)
     repeated += len(infos) - len(keep)
     infos, encoded = [infos[i] for i in keep], [encoded[i] for i in keep]
