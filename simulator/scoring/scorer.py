@@ -14,7 +14,6 @@ from simulator.scoring import coverage as cov
 from simulator.scoring.analysis import MAX_ENCODED_CHARS, Analysis, CoverageResult, CoveredPoint, analyse
 from simulator.scoring.calibration import load_calibration
 from simulator.scoring.encoder import Encoder
-from simulator.scoring.forms import round_for
 from simulator.scoring.injection import FLAG as INJECTION_FLAG
 from simulator.scoring.injection import screen
 from simulator.scoring.intent import IntentModel
@@ -169,7 +168,7 @@ class Scorer:
         else:
             round_hint = q.round if q is not None else it.round
             intent = self.intents.decide(qtext, round_hint, [s.sentence.text for s in a.prose]).intent
-        round_ = q.round if q is not None else round_for(intent, it.round)
+        round_ = q.round if q is not None else self.intents.config.usual_round(intent, it.round)
         rule = self.intents.config.intents[intent]
         ids = list(rule.rubrics)
         if rule.when_decision and decides(a):
