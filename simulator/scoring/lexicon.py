@@ -16,7 +16,7 @@ from simulator.scoring.quantities import NumberWords, load_number_words
 from simulator.scoring.tuning import SignalTuning, load_tuning
 
 REGEX_LISTS = {"before_after", "injection_patterns"}
-REQUIRED = (
+REQUIRED = (  # the lists the code names; any other list in cues.yaml is compiled too, for new signals
     "first_person_singular",
     "first_person_plural",
     "action_verbs",
@@ -180,6 +180,9 @@ def load_lexicon(rubrics_dir: Path) -> Lexicon:
     missing = [k for k in REQUIRED if not isinstance(cues_raw.get(k), list) or not cues_raw.get(k)]
     if missing:
         problems.append(f"rubrics/lexicon/cues.yaml: missing or empty lists: {', '.join(missing)}")
+    not_lists = [str(k) for k, v in cues_raw.items() if k not in REQUIRED and (not isinstance(v, list) or not v)]
+    if not_lists:
+        problems.append(f"rubrics/lexicon/cues.yaml: expected a non-empty list of phrases: {', '.join(not_lists)}")
     terms_by_cat = tech_raw.get("terms") if isinstance(tech_raw, dict) else None
     if not isinstance(terms_by_cat, dict) or not all(isinstance(v, list) for v in terms_by_cat.values()):
         problems.append("rubrics/lexicon/tech_terms.yaml: expected 'terms:' mapping categories to lists")
@@ -187,13 +190,13 @@ def load_lexicon(rubrics_dir: Path) -> Lexicon:
     if problems:
         raise DataFileError(problems)
     try:
-        cues = {k: _phrase_pattern(v, regex=k in REGEX_LISTS) for k, v in cues_raw.items() if k in REQUIRED}
+        cues = {k: _phrase_pattern(v, regex=k in REGEX_LISTS) for k, v in cues_raw.items()}
         injection = tuple(re.compile(p, re.I | re.M) for p in cues_raw["injection_patterns"])
     except re.error as exc:
         raise DataFileError([f"rubrics/lexicon/cues.yaml: a pattern does not compile: {exc}"]) from exc
     terms = [str(t) for items in terms_by_cat.values() for t in items]
     canonical = {term_key(t): t for t in terms if term_key(t)}
-    single = {k: frozenset(str(x).lower() for x in v if str(x).isalpha()) for k, v in cues_raw.items() if k in REQUIRED}
+    single = {k: frozenset(str(x).lower() for x in v if str(x).isalpha()) for k, v in cues_raw.items()}
     starts = frozenset(key.split(" ", 1)[0] for key in canonical)
     units = frozenset(str(x).lower() for x in cues_raw["units"])
     numbers = load_number_words(rubrics_dir)

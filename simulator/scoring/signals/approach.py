@@ -6,6 +6,7 @@ import re
 
 from simulator.scoring.analysis import Analysis, SentenceInfo
 from simulator.scoring.levels import Signal, by_count, clamp, counted
+from simulator.scoring.signals import signal
 
 PLAN_STEP = re.compile(r"\b(?:i|we)(?:'d| would| will|'ll)\b|^(?:[-*•]|\d+[.)])\s|\bi (?:start|begin|check|ask|look)\b")
 
@@ -21,10 +22,12 @@ def _clauses(a: Analysis, cue: str, ladder: str) -> Signal:
     return sig
 
 
+@signal("diagnose_first")
 def diagnose(a: Analysis) -> Signal:
     return _clauses(a, "diagnose_cues", "diagnose_first")
 
 
+@signal("ordered_plan")
 def plan(a: Analysis) -> Signal:
     steps = [s for s in a.prose if PLAN_STEP.search(s.lower) or a.lex.has("plan_markers", s.lower)]
     t = a.tuning.approach
@@ -36,9 +39,11 @@ def plan(a: Analysis) -> Signal:
     return sig
 
 
+@signal("communication")
 def communication(a: Analysis) -> Signal:
     return _clauses(a, "communication_cues", "communication")
 
 
+@signal("prevention")
 def prevention(a: Analysis) -> Signal:
     return _clauses(a, "prevention_cues", "prevention")

@@ -6,8 +6,10 @@ from simulator.contracts import Question
 from simulator.scoring.analysis import Analysis
 from simulator.scoring.coverage import point_scores
 from simulator.scoring.levels import TOP, Signal, by_count, quotes
+from simulator.scoring.signals import signal
 
 
+@signal("code_clarify")
 def clarify(a: Analysis, q: Question | None) -> Signal:
     sents = a.matching("code_clarify")
     level = by_count(len(sents), a.lex.ladder("code_clarify"))
@@ -18,6 +20,7 @@ def clarify(a: Analysis, q: Question | None) -> Signal:
     )
 
 
+@signal("code_brute_then_optimal")
 def approaches(a: Analysis, q: Question | None) -> Signal:
     brute = a.matching("code_brute_force")
     better = a.matching("code_optimised")
@@ -37,6 +40,7 @@ def approaches(a: Analysis, q: Question | None) -> Signal:
     return Signal(level, quotes([s.sentence.text for s in brute[:1] + better]), gap)
 
 
+@signal("code_complexity")
 def complexity(a: Analysis, q: Question | None) -> Signal:
     sents = a.matching("code_complexity")
     big_o = [s for s in sents if a.lex.contains("big_o", s.lower)]
@@ -51,6 +55,7 @@ def complexity(a: Analysis, q: Question | None) -> Signal:
     )
 
 
+@signal("code_edge_cases")
 def edge_cases(a: Analysis, q: Question | None) -> Signal:
     sents = a.matching("code_edge_cases")
     kinds = {c for s in sents for c in a.lex.find("code_edge_cases", s.lower)}
@@ -65,6 +70,7 @@ def edge_cases(a: Analysis, q: Question | None) -> Signal:
     )
 
 
+@signal("code_testing")
 def testing(a: Analysis, q: Question | None) -> Signal:
     sents = a.matching("code_testing", prose_only=False)
     level = by_count(len(sents), a.lex.ladder("code_testing"))
@@ -75,6 +81,7 @@ def testing(a: Analysis, q: Question | None) -> Signal:
     )
 
 
+@signal("code_narration")
 def narration(a: Analysis, q: Question | None) -> Signal:
     prose = a.prose
     code = [s for s in a.sentences if s.sentence.is_code]

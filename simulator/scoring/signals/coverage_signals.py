@@ -7,12 +7,14 @@ from collections.abc import Sequence
 from simulator.contracts import Question
 from simulator.scoring.analysis import Analysis
 from simulator.scoring.levels import Signal, quotes
+from simulator.scoring.signals import signal
 
 
 def _level(fraction: float, bands: Sequence[float]) -> int:
     return 1 + sum(fraction >= t for t in bands)
 
 
+@signal("key_point_coverage")
 def key_points(a: Analysis, q: Question | None) -> Signal:
     cov = a.coverage
     if cov is None:
@@ -29,6 +31,7 @@ def key_points(a: Analysis, q: Question | None) -> Signal:
     return Signal(_level(cov.value, t.point_bands), quotes([p.sentence for p in cov.points if p.sentence]), gap)
 
 
+@signal("key_point_depth")
 def depth(a: Analysis, q: Question | None) -> Signal:
     cov = a.coverage
     if cov is None:

@@ -12,6 +12,7 @@ from simulator.contracts import Question
 from simulator.scoring.analysis import Analysis
 from simulator.scoring.coverage import point_scores
 from simulator.scoring.levels import TOP, Signal, by_count, quotes
+from simulator.scoring.signals import register
 
 GAPS = {
     "requirements": "Start by pinning down functional and non-functional requirements and what is out of scope.",
@@ -67,3 +68,7 @@ def design_signal(criterion: str) -> Callable[[Analysis, Question | None], Signa
         return Signal(level, quotes([s.sentence.text for s in sents]), a.tuning.gap(level, GAPS[criterion]))
 
     return signal
+
+
+for _criterion, _cue in CUES.items():  # each design criterion's signal is named after its cue list
+    register(design_signal(_criterion), _cue)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from simulator.scoring.analysis import Analysis
 from simulator.scoring.levels import Signal, by_count, clamp, counted
+from simulator.scoring.signals import signal
 
 
+@signal("mechanism")
 def mechanism(a: Analysis) -> Signal:
     t = a.tuning.explanation
     sents = [
@@ -20,12 +22,14 @@ def mechanism(a: Analysis) -> Signal:
     return sig
 
 
+@signal("example")
 def example(a: Analysis) -> Signal:
     sents = [s for s in a.prose if a.lex.has("example_cues", s.lower) or s.quantities]
     code = [s for s in a.sentences if s.sentence.is_code]
     return counted([s.sentence.text for s in sents + code[:1]], a.lex.ladder("example"))
 
 
+@signal("when_to_use")
 def when_to_use(a: Analysis) -> Signal:
     sents = [
         s

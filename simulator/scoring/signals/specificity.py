@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from simulator.scoring.analysis import Analysis
 from simulator.scoring.levels import TOP, Signal, by_count, quotes
+from simulator.scoring.signals import signal
 
 
+@signal("numbers_with_units", "before_after")
 def quantified(a: Analysis) -> Signal:
     with_q = [s for s in a.prose if s.quantities]
     n = sum(len(s.quantities) for s in with_q)
@@ -20,6 +22,7 @@ def quantified(a: Analysis) -> Signal:
     return Signal(level, quotes([s.sentence.text for s in before_after + with_q]), gap)
 
 
+@signal("tech_terms")
 def named_specifics(a: Analysis) -> Signal:
     terms: dict[str, str] = {}
     for s in a.sentences:
@@ -30,6 +33,7 @@ def named_specifics(a: Analysis) -> Signal:
     return Signal(level, quotes(list(terms.values())), gap)
 
 
+@signal("first_person_actions")
 def ownership(a: Analysis) -> Signal:
     mine = [s for s in a.prose if s.i_actions]
     ours = [s for s in a.prose if s.we_actions and not s.i_actions]
@@ -45,6 +49,7 @@ def ownership(a: Analysis) -> Signal:
     return Signal(level, quotes([s.sentence.text for s in mine]), gap)
 
 
+@signal("vague_claims")
 def concreteness(a: Analysis) -> Signal:
     vague = [s for s in a.prose if a.lex.has("vague_claims", s.lower)]
     platitudes = [s for s in a.prose if a.lex.has("platitudes", s.lower)]

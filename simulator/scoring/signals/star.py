@@ -6,6 +6,7 @@ import re
 
 from simulator.scoring.analysis import Analysis, SentenceInfo, quantities
 from simulator.scoring.levels import TOP, Signal, quotes
+from simulator.scoring.signals import signal
 
 _CLAUSE = re.compile(r",\s+|;\s+|\s+(?:and|so)\s+")
 
@@ -55,6 +56,7 @@ def _share(a: Analysis, role: str) -> float:
     return words / total
 
 
+@signal("role_situation")
 def situation(a: Analysis) -> Signal:
     sents = _role(a, "situation")
     if not sents:
@@ -66,6 +68,7 @@ def situation(a: Analysis) -> Signal:
     return Signal(level, quotes([s.sentence.text for s in sents], t.quotes.situation), gap)
 
 
+@signal("role_task")
 def task(a: Analysis) -> Signal:
     sents = _role(a, "task")
     if not sents:
@@ -78,6 +81,7 @@ def task(a: Analysis) -> Signal:
     return Signal(level, quotes([s.sentence.text for s in sents], t.quotes.task), gap)
 
 
+@signal("role_action")
 def action(a: Analysis) -> Signal:
     sents = _role(a, "action")
     if not sents:
@@ -102,6 +106,7 @@ def action(a: Analysis) -> Signal:
     return Signal(level, quotes([s.sentence.text for s in (mine or sents)]), gap)
 
 
+@signal("role_result", "result_learning")
 def result(a: Analysis) -> Signal:
     sents = outcomes(a)
     tails = _tails(a)
@@ -129,6 +134,7 @@ def result(a: Analysis) -> Signal:
     return Signal(level, quotes([s.sentence.text for s in sents] + tails + [s.sentence.text for s in learned]), gap)
 
 
+@signal("role_balance")
 def balance(a: Analysis) -> Signal:
     if not a.prose or not a.roles:
         return Signal(1, gap="Tell the story as situation, task, action and result.")
