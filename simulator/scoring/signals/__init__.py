@@ -35,7 +35,7 @@ def signal(*names: str) -> Callable[[Callable[..., Signal]], Callable[..., Signa
         if len(signature(fn).parameters) == 1:
 
             def plain(a: Analysis, q: Question | None) -> Signal:
-                return fn(a)  # type: ignore[no-any-return]
+                return fn(a)
 
             plain.__name__ = fn.__name__
             register(plain, *names)
