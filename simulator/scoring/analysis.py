@@ -15,21 +15,19 @@ from simulator.scoring.lexicon import Lexicon
 from simulator.scoring.quantities import find as find_quantities
 from simulator.scoring.sentences import Sentence, split_sentences
 from simulator.scoring.text import content_stems, word_count
+from simulator.scoring.tuning import SignalTuning
 
 SUBJECT_I = re.compile(r"\bi(?:'ll|'d|'ve|'m)?\s+(?:(?:\w+ly|also|then|first|just|personally)\s+)?(\w+)")
 SUBJECT_WE = re.compile(r"\b(?:we|the team|our team)(?:'ll|'d|'ve|'re)?\s+(?:(?:\w+ly|also|then|first|just)\s+)?(\w+)")
 CLAUSE = re.compile(r";\s+|\s+(?:→|->|—|–)\s+|:\s+(?=\S)")
 MAX_CLAUSES = 3  # points one dense sentence can count for
+MAX_ENCODED_CHARS = 2000  # characters of one sentence handed to the encoder; the rest is not read
 NEAR_DUPLICATE = 0.96  # cosine at which two sentences say the same thing (checked on the padding benchmark)
 PAST = re.compile(
     r"\b(?:i|we)\s+(?:\w+ly\s+|then\s+|also\s+|first\s+|just\s+)?(?:\w+ed|was|were|had|did|made|built|ran|wrote|found|took|"
     r"led|set|cut|got|went|saw|spent|told|broke|chose|moved|shipped|kept|sent|began|brought|drove|caught|put|"
     r"sat|paired|rewrote|split|knew|thought|felt|heard|left|lost|won|gave|held|met|paid|read|said|sold|stood|"
     r"taught|understood|wound|wrapped|dug)\b"
-)
-HELPERS = frozenset(
-    "would will could should can need want start use add pick choose keep put make check take set run store "
-    "send move split write build ask tell".split()
 )
 
 
@@ -76,12 +74,16 @@ class Analysis:
         return [s for s in self.sentences if not s.sentence.is_code]
 
     @property
+    def tuning(self) -> SignalTuning:
+        return self.lex.tuning
+
+    @property
     def total_words(self) -> int:
         return sum(s.words for s in self.sentences)
 
     @cached_property
     def sentence_vectors(self) -> np.ndarray:
-        """(sentences, 384) unit rows, in sentence order."""
+        """(sentences, DIM) unit rows, in sentence order."""
         return np.stack([e.vector for e in self.encoded]) if self.encoded else np.zeros((0, DIM), np.float32)
 
     @cached_property
@@ -115,7 +117,7 @@ def quantities(lower: str, lex: Lexicon) -> list[str]:
 
 
 def _is_action(word: str, lex: Lexicon) -> bool:
-    if word in HELPERS or lex.is_word("action_verbs", word):
+    if word in lex.word_sets.words.helper_verbs or lex.is_word("action_verbs", word):
         return True
     base = word.removesuffix("s")
     forms = {word + "ed", word + "d", base + "ed", base + "d"}
@@ -165,7 +167,7 @@ def analyse(text: str, encoder: Encoder, lex: Lexicon, calibration: CoverageCali
                 past=bool(PAST.search(lower)),
             )
         )
-    encoded = encoder.encode([s.sentence.text[:2000] for s in infos]) if infos else []
+    encoded = encoder.encode([s.sentence.text[:MAX_ENCODED_CHARS] for s in infos]) if infos else []
     keep = _distinct(encoded, infos)
     repeated += len(infos) - len(keep)
     infos, encoded = [infos[i] for i in keep], [encoded[i] for i in keep]

@@ -5,10 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from simulator.errors import DataFileError
-from simulator.loaders import read_yaml
+from simulator.scoring.datafile import load_model
 
 
 class CoverageCalibration(BaseModel):
@@ -25,10 +24,4 @@ class CoverageCalibration(BaseModel):
 
 @lru_cache(maxsize=4)
 def load_calibration(rubrics_dir: Path) -> CoverageCalibration:
-    path = rubrics_dir / "calibration" / "coverage.yaml"
-    try:
-        return CoverageCalibration.model_validate(read_yaml(path, rubrics_dir.parent))
-    except ValidationError as err:
-        raise DataFileError(
-            [f"rubrics/calibration/coverage.yaml: {e['loc'][0]}: {e['msg']}" for e in err.errors()]
-        ) from err
+    return load_model(CoverageCalibration, rubrics_dir, "calibration/coverage.yaml")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.embeddings import DIM
 from simulator.scoring.analysis import Analysis
 from simulator.scoring.calibration import CoverageCalibration
 from simulator.scoring.encoder import Encoded
@@ -99,7 +100,7 @@ def reference_components(
     ref_w = np.array([max(1, e.tokens.shape[0]) for e in reference], dtype=np.float32)
     ref_vec = (np.stack([e.vector for e in reference]) * ref_w[:, None]).sum(axis=0)
     ref_vec /= max(float(np.linalg.norm(ref_vec)), 1e-9)
-    ref_tokens = np.concatenate([e.tokens for e in reference if e.tokens.size] or [np.zeros((0, 384))])
+    ref_tokens = np.concatenate([e.tokens for e in reference if e.tokens.size] or [np.zeros((0, DIM))])
     return (
         max(0.0, float(vec @ ref_vec)),
         _soft_recall(ref_tokens, _answer_tokens(a)),

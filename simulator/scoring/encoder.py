@@ -21,8 +21,8 @@ from simulator.scoring.transformer import LeanMiniLM, Precision, resolve_precisi
 
 @dataclass(frozen=True)
 class Encoded:
-    vector: np.ndarray  # (384,) unit
-    tokens: np.ndarray  # (n, 384) unit rows
+    vector: np.ndarray  # (DIM,) unit
+    tokens: np.ndarray  # (n, DIM) unit rows
 
 
 class Encoder(Protocol):

@@ -19,9 +19,10 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from simulator.contracts.question import Intent, Question
+from simulator.contracts.question import ROUNDS, Intent, Question
 from simulator.errors import DataFileError
 from simulator.loaders import read_yaml
+from simulator.scoring.datafile import load_model
 from simulator.scoring.encoder import Encoder
 from simulator.scoring.fitted import Weights, cached, logistic
 
@@ -46,8 +47,15 @@ class IntentRule(BaseModel):
 class IntentConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     c: float = Field(gt=0, description="inverse regularisation strength of the prompt model")
+    max_iter: int = Field(ge=100, description="iterations the prompt model's solver may take")
+    prompt_chars: int = Field(ge=1, description="characters of a prompt the model reads")
     answer_vote: float = Field(ge=0, le=1, description="weight of the answer's own form against the prompt")
+    answer_vote_base: float = Field(ge=0, description="multiplier of a prompt vote the answer's form does not touch")
     intents: dict[str, IntentRule]
+
+    def usual_round(self, intent: str, given: str | None) -> str:
+        """The round of a free-text question: as given, else the first round listed for its intent."""
+        return given if given in ROUNDS else self.intents[intent].rounds[0]
 
 
 class _Exemplar(BaseModel):
@@ -66,15 +74,7 @@ class IntentDecision:
 
 
 def load_intent_config(rubrics_dir: Path) -> IntentConfig:
-    try:
-        return IntentConfig.model_validate(read_yaml(rubrics_dir / "calibration" / "intents.yaml", rubrics_dir.parent))
-    except ValidationError as err:
-        raise DataFileError(
-            [
-                f"rubrics/calibration/intents.yaml: {'.'.join(str(x) for x in e['loc'])}: {e['msg']}"
-                for e in err.errors()
-            ]
-        ) from err
+    return load_model(IntentConfig, rubrics_dir, "calibration/intents.yaml")
 
 
 def load_exemplars(rubrics_dir: Path) -> list[_Exemplar]:
@@ -120,8 +120,9 @@ class IntentModel:
         key = "\n".join(f"{i}\t{t}" for t, i in rows) + self.encoder.name + str(self.config.c)
 
         def fit() -> Weights:
-            x = np.stack([e.vector for e in self.encoder.encode([t.strip()[:1000] for t, _ in rows])])
-            return logistic(x, np.array([INTENTS.index(i) for _, i in rows]), self.config.c, 5000)
+            chars = self.config.prompt_chars
+            x = np.stack([e.vector for e in self.encoder.encode([t.strip()[:chars] for t, _ in rows])])
+            return logistic(x, np.array([INTENTS.index(i) for _, i in rows]), self.config.c, self.config.max_iter)
 
         return cached(self.cache_dir, "intent", key, fit)
 
@@ -133,7 +134,7 @@ class IntentModel:
 
     def prompt_votes(self, prompt: str, round: str | None = None) -> dict[str, float]:
         coef, intercept = self.weights()
-        q = self.encoder.encode([prompt.strip()[:1000]])[0].vector
+        q = self.encoder.encode([prompt.strip()[: self.config.prompt_chars]])[0].vector
         logits = coef @ q + intercept
         for i, name in enumerate(INTENTS):
             if round and round not in self.config.intents[name].rounds:
@@ -147,7 +148,8 @@ class IntentModel:
         votes = self.prompt_votes(prompt, round)
         form = answer_form(sentences)
         w = self.config.answer_vote
-        mixed = {k: (1 - w) * v + w * v * (0.5 + form.get(k, 0.0)) for k, v in votes.items()}
+        base = self.config.answer_vote_base
+        mixed = {k: (1 - w) * v + w * v * (base + form.get(k, 0.0)) for k, v in votes.items()}
         total = sum(mixed.values()) or 1.0
         mixed = {k: v / total for k, v in mixed.items()}
         best = max(mixed, key=lambda k: mixed[k])

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+LOWEST, TOP = 1, 5  # the 1-5 scale of every criterion (CriterionScore.level, rubrics/schema.json): not a tuning knob
+
 
 @dataclass
 class Signal:
@@ -13,7 +15,11 @@ class Signal:
     gap: str = ""  # one sentence naming what is missing, used as feedback when the level is low
 
     def __post_init__(self) -> None:
-        self.level = max(1, min(5, int(self.level)))
+        self.level = clamp(int(self.level))
+
+
+def clamp(level: int) -> int:
+    return max(LOWEST, min(TOP, level))
 
 
 def by_count(n: int, steps: Sequence[int] = (1, 2, 3, 5)) -> int:

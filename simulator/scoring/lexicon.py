@@ -7,12 +7,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from simulator.errors import DataFileError
 from simulator.loaders import read_yaml
+from simulator.scoring.datafile import load_model
 from simulator.scoring.quantities import NumberWords, load_number_words
+from simulator.scoring.tuning import SignalTuning, load_tuning
 
 REGEX_LISTS = {"before_after", "injection_patterns"}
-REQUIRED = (
+REQUIRED = (  # the lists the code names; any other list in cues.yaml is compiled too, for new signals
     "first_person_singular",
     "first_person_plural",
     "action_verbs",
@@ -88,6 +92,27 @@ def term_key(text: str) -> str:
     return " ".join(TERM_TOKEN.findall(text.lower()))
 
 
+class WordSets(BaseModel):
+    """`rubrics/lexicon/word_sets.yaml`: lists matched without word boundaries."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    class Substrings(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+        explain_markers: tuple[str, ...] = Field(min_length=1)
+        task_personal: tuple[str, ...] = Field(min_length=1)
+        task_constraints: tuple[str, ...] = Field(min_length=1)
+        requirement_links: tuple[str, ...] = Field(min_length=1)
+        big_o: tuple[str, ...] = Field(min_length=1)
+
+    class Words(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+        helper_verbs: frozenset[str] = Field(min_length=1)
+
+    substrings: Substrings
+    words: Words
+
+
 @dataclass(frozen=True)
 class Lexicon:
     cues: dict[str, re.Pattern[str]]
@@ -99,10 +124,15 @@ class Lexicon:
     numbers: NumberWords  # how numbers are written in words (`numbers.yaml`)
     units: frozenset[str]  # one-word units, for quantities written in words
     not_terms: frozenset[str]  # acronyms and shapes that are everyday words, not technologies
-    ladders: dict[str, tuple[int, ...]]  # count ladders per signal (`rubrics/calibration/signals.yaml`)
+    tuning: SignalTuning  # the signals' thresholds and ladders (`rubrics/calibration/signals.yaml`)
+    word_sets: WordSets  # lists matched as plain substrings or whole words (`rubrics/lexicon/word_sets.yaml`)
 
     def ladder(self, signal: str) -> tuple[int, ...]:
-        return self.ladders[signal]
+        return self.tuning.ladder(signal)
+
+    def contains(self, name: str, text_lower: str) -> bool:
+        """Whether any entry of `word_sets.yaml` substrings `name` occurs anywhere in `text_lower`."""
+        return any(w in text_lower for w in getattr(self.word_sets.substrings, name))
 
     def find(self, name: str, text_lower: str) -> list[str]:
         return [m.group(0) for m in self.cues[name].finditer(text_lower)]
@@ -150,6 +180,9 @@ def load_lexicon(rubrics_dir: Path) -> Lexicon:
     missing = [k for k in REQUIRED if not isinstance(cues_raw.get(k), list) or not cues_raw.get(k)]
     if missing:
         problems.append(f"rubrics/lexicon/cues.yaml: missing or empty lists: {', '.join(missing)}")
+    not_lists = [str(k) for k, v in cues_raw.items() if k not in REQUIRED and (not isinstance(v, list) or not v)]
+    if not_lists:
+        problems.append(f"rubrics/lexicon/cues.yaml: expected a non-empty list of phrases: {', '.join(not_lists)}")
     terms_by_cat = tech_raw.get("terms") if isinstance(tech_raw, dict) else None
     if not isinstance(terms_by_cat, dict) or not all(isinstance(v, list) for v in terms_by_cat.values()):
         problems.append("rubrics/lexicon/tech_terms.yaml: expected 'terms:' mapping categories to lists")
@@ -157,26 +190,28 @@ def load_lexicon(rubrics_dir: Path) -> Lexicon:
     if problems:
         raise DataFileError(problems)
     try:
-        cues = {k: _phrase_pattern(v, regex=k in REGEX_LISTS) for k, v in cues_raw.items() if k in REQUIRED}
+        cues = {k: _phrase_pattern(v, regex=k in REGEX_LISTS) for k, v in cues_raw.items()}
         injection = tuple(re.compile(p, re.I | re.M) for p in cues_raw["injection_patterns"])
     except re.error as exc:
         raise DataFileError([f"rubrics/lexicon/cues.yaml: a pattern does not compile: {exc}"]) from exc
     terms = [str(t) for items in terms_by_cat.values() for t in items]
     canonical = {term_key(t): t for t in terms if term_key(t)}
-    single = {k: frozenset(str(x).lower() for x in v if str(x).isalpha()) for k, v in cues_raw.items() if k in REQUIRED}
+    single = {k: frozenset(str(x).lower() for x in v if str(x).isalpha()) for k, v in cues_raw.items()}
     starts = frozenset(key.split(" ", 1)[0] for key in canonical)
     units = frozenset(str(x).lower() for x in cues_raw["units"])
     numbers = load_number_words(rubrics_dir)
-    ladders_raw = read_yaml(rubrics_dir / "calibration" / "signals.yaml", rubrics_dir.parent)
-    table = ladders_raw.get("ladders") if isinstance(ladders_raw, dict) else None
-    if not isinstance(table, dict) or not all(
-        isinstance(v, list) and v and all(isinstance(x, int) and x >= 0 for x in v) for v in table.values()
-    ):
-        raise DataFileError(
-            ["rubrics/calibration/signals.yaml: expected 'ladders:' mapping signals to lists of counts"]
-        )
-    ladders = {str(k): tuple(v) for k, v in table.items()}
+    word_sets = load_model(WordSets, rubrics_dir, "lexicon/word_sets.yaml")
     not_terms = frozenset(str(t) for t in (tech_raw.get("not_terms") or []))
     return Lexicon(
-        cues, injection, _phrase_pattern(terms), canonical, single, starts, numbers, units, not_terms, ladders
+        cues,
+        injection,
+        _phrase_pattern(terms),
+        canonical,
+        single,
+        starts,
+        numbers,
+        units,
+        not_terms,
+        load_tuning(rubrics_dir),
+        word_sets,
     )

@@ -11,11 +11,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from simulator.contracts import Rubric
-from simulator.errors import DataFileError
-from simulator.loaders import read_yaml
+from simulator.scoring.datafile import load_model
 
 
 class OverallCalibration(BaseModel):
@@ -75,10 +74,4 @@ def _check_curve(v: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 @lru_cache(maxsize=4)
 def load_overall(rubrics_dir: Path) -> OverallCalibration:
-    path = rubrics_dir / "calibration" / "overall.yaml"
-    try:
-        return OverallCalibration.model_validate(read_yaml(path, rubrics_dir.parent))
-    except ValidationError as err:
-        raise DataFileError(
-            [f"rubrics/calibration/overall.yaml: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors()]
-        ) from err
+    return load_model(OverallCalibration, rubrics_dir, "calibration/overall.yaml")

@@ -11,14 +11,13 @@ import numpy as np
 from simulator.contracts import Criterion, CriterionScore, Question, Rubric, RubricScore, Scorecard
 from simulator.errors import DataFileError, InputError
 from simulator.scoring import coverage as cov
-from simulator.scoring.analysis import Analysis, CoverageResult, CoveredPoint, analyse
+from simulator.scoring.analysis import MAX_ENCODED_CHARS, Analysis, CoverageResult, CoveredPoint, analyse
 from simulator.scoring.calibration import load_calibration
 from simulator.scoring.encoder import Encoder
-from simulator.scoring.forms import round_for
 from simulator.scoring.injection import FLAG as INJECTION_FLAG
 from simulator.scoring.injection import screen
 from simulator.scoring.intent import IntentModel
-from simulator.scoring.levels import Signal
+from simulator.scoring.levels import TOP, Signal
 from simulator.scoring.lexicon import load_lexicon
 from simulator.scoring.overall import OverallCalibration, load_overall
 from simulator.scoring.registry import SIGNALS
@@ -112,11 +111,11 @@ class Scorer:
         prepared = [self._prepare(it) for it in items]
         texts: list[str] = []
         for it, (text, _, _) in zip(items, prepared, strict=True):
-            texts += [s.text[:2000] for s in split_sentences(text)]
+            texts += [s.text[:MAX_ENCODED_CHARS] for s in split_sentences(text)]
             if it.question is not None:
                 texts += self.question_texts(it.question)
             if it.reference and (it.question is None or not it.question.key_points):
-                texts += [s.text[:2000] for s in split_sentences(it.reference)]
+                texts += [s.text[:MAX_ENCODED_CHARS] for s in split_sentences(it.reference)]
         if texts:
             self.encoder.encode(list(dict.fromkeys(texts)))
         return [self._score(it, *p) for it, p in zip(items, prepared, strict=True)]
@@ -169,7 +168,7 @@ class Scorer:
         else:
             round_hint = q.round if q is not None else it.round
             intent = self.intents.decide(qtext, round_hint, [s.sentence.text for s in a.prose]).intent
-        round_ = q.round if q is not None else round_for(intent, it.round)
+        round_ = q.round if q is not None else self.intents.config.usual_round(intent, it.round)
         rule = self.intents.config.intents[intent]
         ids = list(rule.rubrics)
         if rule.when_decision and decides(a):
@@ -186,7 +185,7 @@ class Scorer:
             value = cov.soft_coverage(pts, self.calibration)
             return CoverageResult(value, [CoveredPoint(p.text, p.score, p.covered, p.sentence) for p in pts])
         if reference and reference.strip():
-            ref_sents = [s.text[:2000] for s in split_sentences(reference)]
+            ref_sents = [s.text[:MAX_ENCODED_CHARS] for s in split_sentences(reference)]
             raw = cov.reference_score(a, self.encoder.encode(ref_sents), reference, qtext)
             return CoverageResult(cov.scale_reference(raw, self.calibration), [])
         return None
@@ -199,15 +198,14 @@ class Scorer:
         if not evidence and crit.signals[0] not in self.STRUCTURAL:
             level = min(level, self.NO_EVIDENCE_CAP)  # nothing in the answer carries this criterion's cue
         gap = next((s.gap for s in signals if s.gap), "")
-        if level >= 5:
+        good = self.lex.tuning.is_good(level)
+        if level >= TOP:
             feedback = f"Strong: you {crit.praise}" + (f", as in “{_short(evidence[0])}”." if evidence else ".")
-        elif level >= 4:
+        elif good:
             feedback = f"Good: you {crit.praise}. To make it stronger: {gap or _first(crit.advice)}"
         else:
             feedback = gap or _first(crit.advice)
-        return CriterionScore(
-            level=level, evidence=evidence, feedback=feedback, probe=crit.probes[0] if level <= 3 else None
-        )
+        return CriterionScore(level=level, evidence=evidence, feedback=feedback, probe=None if good else crit.probes[0])
 
     def _score(self, it: Item, text: str, flags: list[str], notices: list[str]) -> Scorecard:
         q = it.question

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from simulator.embeddings import DIM
 from simulator.errors import DataFileError
 from simulator.loaders import read_yaml
+from simulator.scoring.datafile import load_model
 from simulator.scoring.encoder import Encoder
 from simulator.scoring.fitted import Weights, cached, logistic
 from simulator.scoring.lexicon import Lexicon
@@ -95,14 +96,7 @@ def load_training(rubrics_dir: Path) -> list[Example]:
 
 
 def load_settings(rubrics_dir: Path) -> StarSettings:
-    try:
-        return StarSettings.model_validate(
-            read_yaml(rubrics_dir / "calibration" / "star_model.yaml", rubrics_dir.parent)
-        )
-    except ValidationError as err:
-        raise DataFileError(
-            [f"rubrics/calibration/star_model.yaml: {e['loc'][0]}: {e['msg']}" for e in err.errors()]
-        ) from err
+    return load_model(StarSettings, rubrics_dir, "calibration/star_model.yaml")
 
 
 def cue_features(text: str, lex: Lexicon) -> np.ndarray:

@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from simulator.contracts import Question
 from simulator.scoring.analysis import Analysis
 from simulator.scoring.coverage import point_scores
-from simulator.scoring.levels import Signal, by_count, quotes
+from simulator.scoring.levels import TOP, Signal, by_count, quotes
+from simulator.scoring.signals import register
 
 GAPS = {
     "requirements": "Start by pinning down functional and non-functional requirements and what is out of scope.",
@@ -48,20 +49,26 @@ def _notes(q: Question | None, criterion: str) -> Sequence[str]:
 
 def design_signal(criterion: str) -> Callable[[Analysis, Question | None], Signal]:
     def signal(a: Analysis, q: Question | None) -> Signal:
+        t = a.tuning.design
         sents = a.matching(CUES[criterion])
         count = a.hits(sents, CUES[criterion])
         if criterion == "estimation":  # figures count, not only sentences: a terse estimate packs several
             sents = [s for s in sents if s.quantities or any(ch.isdigit() for ch in s.lower)]
-            count = len(sents) + len({x for s in sents for x in s.quantities}) // 2
-        level = by_count(count, (1, 2, 3, 5))
+            count = len(sents) + len({x for s in sents for x in s.quantities}) // t.figures_per_point
+        level = by_count(count, a.lex.ladder("design_cues"))
         notes = _notes(q, criterion)
         if notes and a.sentences:
             hit = [p for p in point_scores(a, notes, q.prompt if q else "") if p.covered]
             share = len(hit) / len(notes)
-            level = max(level, by_count(round(share * 4), (1, 2, 3, 4))) if share else level
-            if share >= 0.5 and sents:
+            covered = by_count(round(share * t.notes_steps), a.lex.ladder("design_notes"))
+            level = max(level, covered) if share else level
+            if share >= t.notes_bonus_share and sents:
                 level += 1
-        level = min(level, 5)
-        return Signal(level, quotes([s.sentence.text for s in sents], 3), "" if level >= 4 else GAPS[criterion])
+        level = min(level, TOP)
+        return Signal(level, quotes([s.sentence.text for s in sents]), a.tuning.gap(level, GAPS[criterion]))
 
     return signal
+
+
+for _criterion, _cue in CUES.items():  # each design criterion's signal is named after its cue list
+    register(design_signal(_criterion), _cue)

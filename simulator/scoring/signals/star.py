@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from simulator.scoring.analysis import Analysis, SentenceInfo, quantities
-from simulator.scoring.levels import Signal, quotes
+from simulator.scoring.levels import TOP, Signal, quotes
+from simulator.scoring.signals import signal
 
 _CLAUSE = re.compile(r",\s+|;\s+|\s+(?:and|so)\s+")
 
@@ -25,7 +26,8 @@ def outcomes(a: Analysis) -> list[SentenceInfo]:
 
 
 def lessons(a: Analysis) -> list[SentenceInfo]:
-    return _role(a, "learning") or [s for s in a.prose[-3:] if a.lex.has("learning_cues", s.lower)]
+    tail = a.prose[-a.tuning.star.lesson_tail :]
+    return _role(a, "learning") or [s for s in tail if a.lex.has("learning_cues", s.lower)]
 
 
 def result_tail(s: SentenceInfo, a: Analysis) -> str | None:
@@ -54,28 +56,32 @@ def _share(a: Analysis, role: str) -> float:
     return words / total
 
 
+@signal("role_situation")
 def situation(a: Analysis) -> Signal:
     sents = _role(a, "situation")
     if not sents:
         return Signal(1, gap="There is no setting: say which system or team, what went wrong and why it mattered.")
-    level = 3 + int(any(s.quantities or s.tech for s in sents)) + int(0.04 <= _share(a, "situation") <= 0.3)
-    gap = "" if level >= 4 else "Keep the setting to two sentences, and name the system and the stakes."
-    return Signal(level, quotes([s.sentence.text for s in sents], 2), gap)
+    t = a.tuning.star
+    low, high = t.situation_share
+    level = t.role_base + int(any(s.quantities or s.tech for s in sents)) + int(low <= _share(a, "situation") <= high)
+    gap = a.tuning.gap(level, "Keep the setting to two sentences, and name the system and the stakes.")
+    return Signal(level, quotes([s.sentence.text for s in sents], t.quotes.situation), gap)
 
 
+@signal("role_task")
 def task(a: Analysis) -> Signal:
     sents = _role(a, "task")
     if not sents:
         return Signal(1, gap="Say what you personally had to achieve, and the constraint you worked under.")
-    personal = any("my " in s.lower or s.lower.startswith("i ") or " i " in s.lower for s in sents)
-    constraint = any(
-        s.quantities or any(w in s.lower for w in ("deadline", "within", "without", "by ", "before")) for s in sents
-    )
-    level = 3 + int(personal) + int(constraint)
-    gap = "" if level >= 4 else "State your own goal and what done looked like (a deadline, an SLA, a number)."
-    return Signal(level, quotes([s.sentence.text for s in sents], 2), gap)
+    personal = any(a.lex.contains("task_personal", " " + s.lower) for s in sents)
+    constraint = any(s.quantities or a.lex.contains("task_constraints", s.lower) for s in sents)
+    t = a.tuning.star
+    level = t.role_base + int(personal) + int(constraint)
+    gap = a.tuning.gap(level, "State your own goal and what done looked like (a deadline, an SLA, a number).")
+    return Signal(level, quotes([s.sentence.text for s in sents], t.quotes.task), gap)
 
 
+@signal("role_action")
 def action(a: Analysis) -> Signal:
     sents = _role(a, "action")
     if not sents:
@@ -83,39 +89,41 @@ def action(a: Analysis) -> Signal:
     mine = [s for s in sents if s.i_actions]
     specific = [s for s in sents if s.tech or s.quantities]
     n = len(sents)
-    level = 2
-    if n >= 2 or specific:
-        level = 3
-    if n >= 3 and len(mine) >= 2 and specific:
-        level = 4
-    if n >= 4 and len(mine) >= 3 and len(specific) >= 2:
-        level = 5
+    t = a.tuning.star
+    level = t.action_floor
+    if n >= t.action_any_steps or specific:
+        level = t.action_floor + 1
+    for steps, own, named in t.action_steps:
+        if n >= steps and len(mine) >= own and len(specific) >= named:
+            level += 1
     gap = ""
-    if level < 4:
+    if not a.tuning.is_good(level):
         gap = (
             "Give more of your own concrete steps (what you ran, changed or decided), with tools named."
-            if len(mine) < 2
+            if len(mine) < t.action_steps[0][1]
             else "Name the tools, techniques and numbers behind your steps."
         )
-    return Signal(level, quotes([s.sentence.text for s in (mine or sents)], 3), gap)
+    return Signal(level, quotes([s.sentence.text for s in (mine or sents)]), gap)
 
 
+@signal("role_result", "result_learning")
 def result(a: Analysis) -> Signal:
     sents = outcomes(a)
     tails = _tails(a)
     learned = lessons(a)
+    t = a.tuning.star
     if not sents and not tails:
         return Signal(
-            2 if learned else 1,
-            quotes([s.sentence.text for s in learned], 1),
+            t.result_without_outcome if learned else 1,
+            quotes([s.sentence.text for s in learned], t.quotes.lesson_only),
             "End with the result: what changed, by how much, and what you learned.",
         )
     measured = bool(tails) or any(s.quantities for s in sents)
-    level = 3 + int(measured) + int(bool(learned))
+    level = t.role_base + int(measured) + int(bool(learned))
     if not sents:  # told only in passing, inside an action sentence
-        level = min(level, 4)
+        level = min(level, t.passing_result_max)
     gap = ""
-    if level < 5:
+    if level < TOP:
         gap = (
             "Quantify the outcome (before → after)."
             if not measured
@@ -123,21 +131,24 @@ def result(a: Analysis) -> Signal:
             if not sents
             else "Add what you learned or would do differently."
         )
-    return Signal(level, quotes([s.sentence.text for s in sents] + tails + [s.sentence.text for s in learned], 3), gap)
+    return Signal(level, quotes([s.sentence.text for s in sents] + tails + [s.sentence.text for s in learned]), gap)
 
 
+@signal("role_balance")
 def balance(a: Analysis) -> Signal:
     if not a.prose or not a.roles:
         return Signal(1, gap="Tell the story as situation, task, action and result.")
     s, t, act, r = (_share(a, x) for x in ("situation", "task", "action", "result"))
+    b = a.tuning.star
+    low, high = b.action_share
     misses = []
-    if not 0.3 <= act <= 0.7:
+    if not low <= act <= high:
         misses.append(f"actions take {act:.0%} of the answer; aim for about half")
-    if r < 0.08:
+    if r < b.result_min_share:
         misses.append("the result gets almost no time")
-    if s > 0.35:
+    if s > b.situation_max_share:
         misses.append(f"the setting takes {s:.0%}; keep it near 10-15%")
-    if t == 0.0:
+    if t == 0:
         misses.append("your own task is never stated")
-    level = 5 - len(misses) - int(len(misses) >= 3)
+    level = TOP - len(misses) - int(len(misses) >= b.misses_extra_penalty)
     return Signal(level, [], ("; ".join(misses) + ".").capitalize() if misses else "")
