@@ -43,8 +43,9 @@ ANSWERS = st.lists(PIECES, max_size=6).map("".join)
 
 
 @pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer(load_rubrics(PROJECT_ROOT / "rubrics", PROJECT_ROOT), PROJECT_ROOT / "rubrics", FakeEncoder())
+def scorer(model_cache: Path) -> Scorer:
+    rubrics = load_rubrics(PROJECT_ROOT / "rubrics", PROJECT_ROOT)
+    return Scorer(rubrics, PROJECT_ROOT / "rubrics", FakeEncoder(), cache_dir=model_cache)
 
 
 @fuzz(5000)

@@ -17,6 +17,8 @@ from simulator.runtime import Runtime
 
 from .servers import free_port
 
+pytestmark = pytest.mark.slow  # real HTTP servers on loopback
+
 
 @pytest.fixture(autouse=True)
 def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:

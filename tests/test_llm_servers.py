@@ -19,6 +19,8 @@ from simulator.settings import PROJECT_ROOT, Settings
 
 from .llm_helpers import judged
 
+pytestmark = pytest.mark.slow  # real HTTP servers on loopback
+
 QID = "tq-ops-exactly-once-payments"
 ANSWER = (
     "I would store an idempotency key per payment in PostgreSQL with a unique constraint, because two retries "
