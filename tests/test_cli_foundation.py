@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
+from simulator.settings import PROJECT_ROOT
 
 Capture = pytest.CaptureFixture[str]
 
@@ -114,3 +115,23 @@ def test_plan_bad_jd_files(capsys: Capture, tmp_path: Path, content: bytes | Non
         jd.write_bytes(content)
     code, _, err = run(capsys, "questions", "plan", "--jd-file", str(jd))
     assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_check_validates_tuning_and_word_lists(
+    capsys: Capture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, _ = run(capsys, "check")
+    assert code == 0 and "tuning and word-list files ok" in out
+    import shutil
+
+    for part in ("corpus", "rubrics", "prompts"):
+        shutil.copytree(PROJECT_ROOT / part, tmp_path / part)
+    words = tmp_path / "rubrics" / "lexicon" / "rewrite.yaml"
+    words.write_text(words.read_text(encoding="utf-8") + "\nnot_a_setting: 1\n", encoding="utf-8")
+    monkeypatch.setenv("MOCKSIM_RESOURCES", str(tmp_path))
+    from simulator import runtime, settings
+
+    settings.get_settings.cache_clear()
+    monkeypatch.setattr(runtime, "_default", None)
+    code, _, err = run(capsys, "check")
+    assert code != 0 and "rubrics/lexicon/rewrite.yaml: not_a_setting" in err and "Traceback" not in err

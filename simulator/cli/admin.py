@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import typer
 
@@ -61,9 +62,26 @@ def check(write_schemas_: bool = typer.Option(False, "--write-schemas", help="re
         by_round[q.round] = by_round.get(q.round, 0) + 1
     typer.echo(f"{len(questions)} questions ok: {json.dumps(by_round)}")
     typer.echo(f"{len(rubrics)} rubrics ok: {', '.join(sorted(rubrics))}")
+    typer.echo(f"{len(_check_tuning(rt.settings.rubrics_dir))} tuning and word-list files ok")
     if stale:
         typer.echo("stale schema files: " + ", ".join(stale) + " (run `mocksim check --write-schemas`)", err=True)
         raise typer.Exit(1)
+
+
+def _check_tuning(rubrics_dir: Path) -> list[object]:
+    """Load every calibration, lexicon and training file the scorer and the rewriter read (each loader checks its
+    file's schema and names the file and key when one is wrong)."""
+    from simulator.rewriting.words import load_rewrite_words
+    from simulator.scoring.calibration import load_calibration
+    from simulator.scoring.intent import load_exemplars, load_intent_config
+    from simulator.scoring.lexicon import load_lexicon
+    from simulator.scoring.overall import load_overall
+    from simulator.scoring.quantities import load_number_words
+    from simulator.scoring.star_model import load_settings, load_training
+    from simulator.scoring.tuning import load_tuning
+
+    loaders = (load_calibration, load_intent_config, load_exemplars, load_lexicon, load_overall, load_number_words)
+    return [f(rubrics_dir) for f in (*loaders, load_settings, load_training, load_tuning, load_rewrite_words)]
 
 
 def register(app: typer.Typer) -> None:
