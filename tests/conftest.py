@@ -85,6 +85,12 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
 
 
 @pytest.fixture
+def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app and the CLI on the hashed fake embedder (`pytestmark = pytest.mark.usefixtures("fake_embedder")`)."""
+    monkeypatch.setenv("MOCKSIM_EMBEDDER", "fake")
+
+
+@pytest.fixture
 def fake_settings(tmp_path: Path) -> Settings:
     return Settings(home=tmp_path / "home", resources=PROJECT_ROOT, embedder="fake")
 

@@ -7,12 +7,9 @@ from streamlit.testing.v1 import AppTest
 
 from simulator.settings import PROJECT_ROOT
 
+pytestmark = pytest.mark.usefixtures("fake_embedder")  # every test here runs on the fake embedder
+
 APP = str(PROJECT_ROOT / "streamlit_app.py")
-
-
-@pytest.fixture(autouse=True)
-def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MOCKSIM_EMBEDDER", "fake")
 
 
 def _app() -> AppTest:

@@ -12,12 +12,7 @@ from simulator.llm.testserver import FakeOpenAIServer
 
 from .apptest_helpers import button, open_page
 
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(autouse=True)
-def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MOCKSIM_EMBEDDER", "fake")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("fake_embedder")]
 
 
 def _practised(tmp_path: Path) -> None:

@@ -120,11 +120,6 @@ def test_loaders_report_problems_not_tracebacks(
         assert err.problems and all(x.startswith("q.yaml") for x in err.problems)
 
 
-@pytest.fixture
-def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MOCKSIM_EMBEDDER", "fake")
-
-
 @pytest.mark.usefixtures("fake_embedder")
 @fuzz(2200)
 @given(

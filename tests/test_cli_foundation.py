@@ -13,12 +13,9 @@ import pytest
 from simulator.cli import main
 from simulator.settings import PROJECT_ROOT
 
+pytestmark = pytest.mark.usefixtures("fake_embedder")  # every test here runs on the fake embedder
+
 Capture = pytest.CaptureFixture[str]
-
-
-@pytest.fixture(autouse=True)
-def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MOCKSIM_EMBEDDER", "fake")
 
 
 def run(capsys: Capture, *args: str) -> tuple[int, str, str]:

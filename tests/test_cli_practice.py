@@ -10,10 +10,7 @@ import pytest
 
 from simulator.cli import main
 
-
-@pytest.fixture(autouse=True)
-def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MOCKSIM_EMBEDDER", "fake")
+pytestmark = pytest.mark.usefixtures("fake_embedder")  # every test here runs on the fake embedder
 
 
 def test_scripted_session_events(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

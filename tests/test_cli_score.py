@@ -9,16 +9,13 @@ import pytest
 
 from simulator.cli import main
 
+pytestmark = pytest.mark.usefixtures("fake_embedder")  # every test here runs on the fake embedder
+
 Capture = pytest.CaptureFixture[str]
 ANSWER = (
     "I would store an idempotency key per payment in PostgreSQL with a unique constraint, because two retries can "
     "race. A repeated key returns the stored response instead of charging again. Keys expire after 24 hours."
 )
-
-
-@pytest.fixture(autouse=True)
-def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MOCKSIM_EMBEDDER", "fake")
 
 
 def run(capsys: Capture, *args: str) -> tuple[int, str, str]:

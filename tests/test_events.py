@@ -35,6 +35,8 @@ from simulator.interviewer.events import (
     wire,
 )
 
+pytestmark = pytest.mark.usefixtures("fake_embedder")  # every test here runs on the fake embedder
+
 CRITERION = CriterionView(level=3, evidence=[], feedback="")
 RUBRICS = {"tradeoffs": RubricView(score=3.5, criteria={"alternatives": CRITERION})}
 HIGH = Highlight(criterion="a.b", name="B", mean_level=3.0, question_id="q1", quotes=["x"], feedback="f")
@@ -136,11 +138,6 @@ def test_a_line_read_back_writes_the_same_bytes(tmp_path: Path, capsys: pytest.C
         event = EVENT.validate_python(raw)
         assert json.dumps(wire(event), ensure_ascii=False) == line
     assert {json.loads(x)["type"] for x in lines} >= {"session", "question", "clarification", "hint", "scorecard"}
-
-
-@pytest.fixture(autouse=True)
-def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MOCKSIM_EMBEDDER", "fake")
 
 
 def test_unknown_keys_and_types_are_refused() -> None:

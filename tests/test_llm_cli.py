@@ -17,12 +17,7 @@ from simulator.runtime import Runtime
 
 from .servers import free_port
 
-pytestmark = pytest.mark.slow  # real HTTP servers on loopback
-
-
-@pytest.fixture(autouse=True)
-def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MOCKSIM_EMBEDDER", "fake")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("fake_embedder")]  # real HTTP servers on loopback
 
 
 def answers(tmp_path: Path) -> str:

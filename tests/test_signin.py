@@ -15,6 +15,8 @@ from simulator.ui.access import config_problems, owner_from_claims
 from .apptest_helpers import APP, button
 from .servers import free_port
 
+pytestmark = pytest.mark.usefixtures("fake_embedder")  # every test here runs on the fake embedder
+
 GOOD: dict[str, Any] = {
     "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
     "cookie_secret": "c" * 64,
@@ -54,11 +56,6 @@ def _app(auth: dict[str, Any], user: dict[str, Any], url: str = "http://127.0.0.
     at.user = user
     at.context = {"url": url}
     return at.run()
-
-
-@pytest.fixture(autouse=True)
-def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MOCKSIM_EMBEDDER", "fake")
 
 
 def test_a_broken_auth_section_shows_what_to_do_and_nothing_else() -> None:

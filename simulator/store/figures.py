@@ -59,8 +59,9 @@ def figures(session: Session) -> Figures:
 
 def wrap_up(session: Session, questions: dict[str, Question], rubrics: dict[str, Rubric]) -> WrapUp:
     """The wrap-up as computed from the stored turns (the same on Practice, after a resume and on Review)."""
-    known = {k: v for k, v in questions.items() if k in session.question_ids or k in final_cards(session)}
+    cards = final_cards(session)
+    known = {k: v for k, v in questions.items() if k in session.question_ids or k in cards}
     f = figures(session)
-    return wrap_up_of(session.id, final_cards(session), known, rubrics).model_copy(
+    return wrap_up_of(session.id, cards, known, rubrics).model_copy(
         update={"main_questions": f.main_questions, "answers_scored": f.answers, "label": f.label()}
     )
