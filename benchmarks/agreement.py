@@ -24,10 +24,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._fit_detectors import fit_detectors, write_detectors  # noqa: E402
 from benchmarks._fit_overall import fit_overall, write_overall  # noqa: E402
 from simulator.contracts import Scorecard  # noqa: E402
 from simulator.runtime import get_runtime  # noqa: E402
 from simulator.scoring import Item  # noqa: E402
+from simulator.scoring.detectors import PATH  # noqa: E402
 from simulator.scoring.overall import OverallCalibration  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data" / "labelled_answers.jsonl"
@@ -50,6 +52,10 @@ def load_rows() -> list[dict[str, Any]]:
 
 
 def score_rows(rt: Any, rows: list[dict[str, Any]]) -> list[Scorecard]:
+    return rt.scorer.score_many(items_of(rt, rows))
+
+
+def items_of(rt: Any, rows: list[dict[str, Any]]) -> list[Item]:
     items = []
     for r in rows:
         q = rt.question_map.get(r["question_id"]) if r.get("question_id") else None
@@ -57,7 +63,7 @@ def score_rows(rt: Any, rows: list[dict[str, Any]]) -> list[Scorecard]:
             items.append(Item(r["answer"], question=q))
         else:
             items.append(Item(r["answer"], question_text=r["question"], round=r.get("round")))
-    return rt.scorer.score_many(items)
+    return items
 
 
 def band(overall: float) -> int:
@@ -173,6 +179,23 @@ def padding_check(rt: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {"answers": len(strong), "repeated_scored_higher": rose_repeat, "padded_scored_higher": rose_pad}
 
 
+def fit(rt: Any, train: list[dict[str, Any]]) -> dict[str, Any]:
+    """Refit the detectors on the rule levels, then the overall map on the detectors' levels; write both."""
+    rt.scorer.detectors = None
+    rt.scorer.overall_calibration = OverallCalibration(curve=[(1.0, 0.0), (5.0, 100.0)])
+    raw = score_rows(rt, train)
+    read = [rt.scorer.detector_input(it) for it in items_of(rt, train)]
+    vectors = np.stack([v for v, _ in read])
+    detectors, report = fit_detectors(raw, vectors, train, rt.scorer.encoder.name, [w for _, w in read])
+    write_detectors(detectors, ROOT / "rubrics" / PATH, len(train), TEST_AUTHORS)
+    rt.scorer.detectors = detectors
+    labels = [r["label"]["overall"] for r in train]
+    cal = fit_overall(score_rows(rt, train), labels, rt.scorer.rubrics)
+    write_overall(cal, ROOT / "rubrics" / "calibration" / "overall.yaml", len(train), TEST_AUTHORS)
+    rt.scorer.overall_calibration = cal
+    return report
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--fit", action="store_true", help="refit rubrics/calibration/overall.yaml on the training split")
@@ -183,16 +206,9 @@ def main() -> int:
     rows = load_rows()
     train = [i for i, r in enumerate(rows) if r["author"] not in TEST_AUTHORS]
     test = [i for i, r in enumerate(rows) if r["author"] in TEST_AUTHORS]
+    fitted: dict[str, Any] = {}
     if args.fit:
-        rt.scorer.overall_calibration = OverallCalibration(curve=[(1.0, 0.0), (5.0, 100.0)])
-        raw = score_rows(rt, [rows[i] for i in train])
-        cal = fit_overall(
-            raw,
-            [rows[i]["label"]["overall"] for i in train],
-            rt.scorer.rubrics,
-        )
-        write_overall(cal, ROOT / "rubrics" / "calibration" / "overall.yaml", len(train), TEST_AUTHORS)
-        rt.scorer.overall_calibration = cal
+        fitted = fit(rt, [rows[i] for i in train])
     cards = score_rows(rt, rows)
     overall = [float(c.overall) for c in cards]
     intent_right = [int(c.intent == r["intent"]) for c, r in zip(cards, rows, strict=True)]
@@ -203,6 +219,8 @@ def main() -> int:
         "intent_accuracy_test": round(float(np.mean([intent_right[i] for i in test])), 3),
         "agreement_test": criterion_agreement([rows[i] for i in test], [cards[i] for i in test]),
     }
+    if fitted:
+        report["fitted_detectors"] = fitted
     if not args.no_reference:
         report["reference_answers"] = reference_distribution(rt)
     if not args.no_padding:

@@ -87,6 +87,12 @@ class Analysis:
         return np.stack([e.vector for e in self.encoded]) if self.encoded else np.zeros((0, DIM), np.float32)
 
     @cached_property
+    def answer_vector(self) -> np.ndarray:
+        """The mean of the sentence vectors (repeats already dropped): what the learned detectors read."""
+        vecs = self.sentence_vectors
+        return vecs.mean(axis=0).astype(np.float32) if len(vecs) else np.zeros(DIM, np.float32)
+
+    @cached_property
     def token_vectors(self) -> np.ndarray:
         """Every token vector of the answer, stacked."""
         mats = [e.tokens for e in self.encoded if e.tokens.size]

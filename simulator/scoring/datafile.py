@@ -15,12 +15,18 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def load_model(model: type[M], rubrics_dir: Path, relpath: str) -> M:
-    """`rubrics_dir/relpath` validated as `model`; every problem reads `rubrics/<relpath>: <key>: <what>`."""
+    """`rubrics_dir/relpath` validated as `model`; every problem reads `rubrics/<relpath>: <key>: <what>`.
+    Fitted weights are kept as JSON (large, written by a script); everything a person edits is YAML."""
+    path = rubrics_dir / relpath
     try:
-        return model.model_validate(read_yaml(rubrics_dir / relpath, rubrics_dir.parent))
+        if path.suffix == ".json":
+            return model.model_validate_json(path.read_bytes())
+        return model.model_validate(read_yaml(path, rubrics_dir.parent))
     except ValidationError as err:
         raise DataFileError(
             [f"rubrics/{relpath}: {'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in err.errors()],
             f"fix the key named above in rubrics/{relpath} (the comment beside each key says what it controls), "
             "then run the command again",
         ) from err
+    except OSError as err:
+        raise DataFileError([f"rubrics/{relpath}: {err}"], "restore the file from git or refit it") from err

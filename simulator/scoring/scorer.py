@@ -13,6 +13,7 @@ from simulator.errors import DataFileError, InputError
 from simulator.scoring import coverage as cov
 from simulator.scoring.analysis import MAX_ENCODED_CHARS, Analysis, CoverageResult, CoveredPoint, analyse
 from simulator.scoring.calibration import load_calibration
+from simulator.scoring.detectors import Detectors, load_detectors
 from simulator.scoring.encoder import Encoder
 from simulator.scoring.injection import FLAG as INJECTION_FLAG
 from simulator.scoring.injection import screen
@@ -84,6 +85,8 @@ class Scorer:
         self.overall_calibration = load_overall(rubrics_dir)
         self.intents = IntentModel(encoder, rubrics_dir, bank, cache_dir)
         self.star = StarClassifier(encoder, self.lex, rubrics_dir, cache_dir)
+        found = load_detectors(rubrics_dir)
+        self.detectors: Detectors | None = found if found is not None and found.encoder == encoder.name else None
         self.max_tokens = max_tokens
         unknown = [
             f"rubrics/{r.id}.yaml: criterion '{c.id}': signals: unknown signal '{s}'"
@@ -190,13 +193,19 @@ class Scorer:
             return CoverageResult(cov.scale_reference(raw, self.calibration), [])
         return None
 
-    def _criterion(self, crit: Criterion, a: Analysis, q: Question | None) -> CriterionScore:
+    def _criterion(self, rid: str, crit: Criterion, a: Analysis, q: Question | None) -> CriterionScore:
         fns = list(dict.fromkeys(SIGNALS[s] for s in crit.signals))
         signals: list[Signal] = [fn(a, q) for fn in fns]
-        level = int(round(float(np.mean([s.level for s in signals]))))
         evidence = list(dict.fromkeys(e for s in signals for e in s.evidence))[: self.MAX_QUOTES]
-        if not evidence and crit.signals[0] not in self.STRUCTURAL:
-            level = min(level, self.NO_EVIDENCE_CAP)  # nothing in the answer carries this criterion's cue
+        uncued = not evidence and crit.signals[0] not in self.STRUCTURAL  # nothing carries this criterion's cue
+        level = min(self.rule_level(signals), self.NO_EVIDENCE_CAP) if uncued else self.rule_level(signals)
+        learned = (
+            None
+            if self.detectors is None
+            else self.detectors.level(f"{rid}.{crit.id}", level, a.answer_vector, a.total_words)
+        )
+        if learned is not None:
+            level = min(learned, self.NO_EVIDENCE_CAP) if uncued else learned
         gap = next((s.gap for s in signals if s.gap), "")
         good = self.lex.tuning.is_good(level)
         if level >= TOP:
@@ -206,6 +215,16 @@ class Scorer:
         else:
             feedback = gap or _first(crit.advice)
         return CriterionScore(level=level, evidence=evidence, feedback=feedback, probe=None if good else crit.probes[0])
+
+    def detector_input(self, it: Item) -> tuple[np.ndarray, int]:
+        """What the detectors read of this answer, besides the rule levels: its mean sentence vector and its
+        word count once repeats are dropped (used to fit them)."""
+        a = analyse(self._prepare(it)[0], self.encoder, self.lex, self.calibration)
+        return a.answer_vector, a.total_words
+
+    @staticmethod
+    def rule_level(signals: list[Signal]) -> int:
+        return int(round(float(np.mean([s.level for s in signals]))))
 
     def _score(self, it: Item, text: str, flags: list[str], notices: list[str]) -> Scorecard:
         q = it.question
@@ -225,7 +244,7 @@ class Scorer:
         rubrics: dict[str, RubricScore] = {}
         for rid in rubric_ids:
             rubric = self.rubrics[rid]
-            crits = {c.id: self._criterion(c, a, q) for c in rubric.criteria}
+            crits = {c.id: self._criterion(rid, c, a, q) for c in rubric.criteria}
             if "empty_answer" in flags:
                 crits = {k: v.model_copy(update={"level": 1, "evidence": []}) for k, v in crits.items()}
             rubrics[rid] = RubricScore(score=round(rubric_score(rubric, crits), 3), criteria=crits)
