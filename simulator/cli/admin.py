@@ -73,6 +73,7 @@ def _check_tuning(rubrics_dir: Path) -> list[object]:
     file's schema and names the file and key when one is wrong)."""
     from simulator.rewriting.words import load_rewrite_words
     from simulator.scoring.calibration import load_calibration
+    from simulator.scoring.detectors import load_detectors
     from simulator.scoring.intent import load_exemplars, load_intent_config
     from simulator.scoring.lexicon import load_lexicon
     from simulator.scoring.overall import load_overall
@@ -81,7 +82,10 @@ def _check_tuning(rubrics_dir: Path) -> list[object]:
     from simulator.scoring.tuning import load_tuning
 
     loaders = (load_calibration, load_intent_config, load_exemplars, load_lexicon, load_overall, load_number_words)
-    return [f(rubrics_dir) for f in (*loaders, load_settings, load_training, load_tuning, load_rewrite_words)]
+    return [
+        f(rubrics_dir)
+        for f in (*loaders, load_settings, load_training, load_tuning, load_rewrite_words, load_detectors)
+    ]
 
 
 def register(app: typer.Typer) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from simulator.errors import DataFileError
 from simulator.scoring.datafile import load_model
 from simulator.scoring.levels import LOWEST, TOP, clamp
 
@@ -85,3 +86,15 @@ def load_detectors(rubrics_dir: Path) -> Detectors | None:
     if not (rubrics_dir / PATH).exists():
         return None
     return load_model(Detectors, rubrics_dir, PATH)
+
+
+def detectors_for(rubrics_dir: Path, encoder: str, criteria: set[str]) -> Detectors | None:
+    """The detectors a scorer on `encoder` uses: None when none were fitted, or they read another encoder's
+    vectors. Every detector must belong to one of the rubrics' criteria."""
+    found = load_detectors(rubrics_dir)
+    if found is None:
+        return None
+    stray = [f"rubrics/{PATH}: criteria: '{k}' is no rubric's criterion" for k in found.criteria if k not in criteria]
+    if stray:
+        raise DataFileError(stray, "refit the file with `python benchmarks/agreement.py --fit`")
+    return found if found.encoder == encoder else None

@@ -13,7 +13,7 @@ from simulator.errors import DataFileError, InputError
 from simulator.scoring import coverage as cov
 from simulator.scoring.analysis import MAX_ENCODED_CHARS, Analysis, CoverageResult, CoveredPoint, analyse
 from simulator.scoring.calibration import load_calibration
-from simulator.scoring.detectors import Detectors, load_detectors
+from simulator.scoring.detectors import Detectors, detectors_for
 from simulator.scoring.encoder import Encoder
 from simulator.scoring.injection import FLAG as INJECTION_FLAG
 from simulator.scoring.injection import screen
@@ -85,8 +85,8 @@ class Scorer:
         self.overall_calibration = load_overall(rubrics_dir)
         self.intents = IntentModel(encoder, rubrics_dir, bank, cache_dir)
         self.star = StarClassifier(encoder, self.lex, rubrics_dir, cache_dir)
-        found = load_detectors(rubrics_dir)
-        self.detectors: Detectors | None = found if found is not None and found.encoder == encoder.name else None
+        keys = {f"{r.id}.{c.id}" for r in rubrics.values() for c in r.criteria}
+        self.detectors: Detectors | None = detectors_for(rubrics_dir, encoder.name, keys)
         self.max_tokens = max_tokens
         unknown = [
             f"rubrics/{r.id}.yaml: criterion '{c.id}': signals: unknown signal '{s}'"
