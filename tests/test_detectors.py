@@ -83,6 +83,7 @@ def test_a_bad_detectors_file_names_the_file_and_key(tmp_path: Path, edit: objec
         detectors_for(rubrics_dir, "minilm", keys)
 
 
+@pytest.mark.slow  # fits the intent and STAR models on the real encoder the first time
 def test_on_real_minilm_each_level_stays_within_one_of_the_rule(
     minilm_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from simulator.errors import DataFileError
 from simulator.scoring.datafile import load_model
@@ -50,12 +50,14 @@ class Detectors(BaseModel):
         "it never overturns it (a story with its outcome cut cannot keep a top result on its overall feel)",
     )
     criteria: dict[str, Detector] = Field(default_factory=dict, description="'rubric.criterion' -> detector")
+    _arrays: dict[str, np.ndarray] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _dims(self) -> Detectors:
         bad = [k for k, d in self.criteria.items() if len(d.vector) != self.dim]
         if bad:
             raise ValueError(f"vector length differs from dim {self.dim} for: {', '.join(bad)}")
+        self._arrays = {k: np.asarray(d.vector, np.float32) for k, d in self.criteria.items()}
         return self
 
     def level(self, key: str, rule_level: int, answer_vector: np.ndarray, words: int) -> int | None:
@@ -72,7 +74,7 @@ class Detectors(BaseModel):
         d = self.criteria.get(key)
         if d is None or answer_vector.shape != (self.dim,):
             return None
-        z = d.bias + d.rule * rule_level / TOP + float(np.dot(np.asarray(d.vector, np.float32), answer_vector))
+        z = d.bias + d.rule * rule_level / TOP + float(np.dot(self._arrays[key], answer_vector))
         return float(1.0 / (1.0 + np.exp(-z)))
 
 
