@@ -140,7 +140,20 @@ def _probabilities(star: StarClassifier, texts: list[str], story: bool) -> np.nd
     return np.asarray(logits - logits.max(axis=1, keepdims=True))
 
 
+def as_items(notes: str) -> str:
+    """Notes are jotted one fact a line, often with no full stop: each line is its own sentence, unless it ends
+    mid-sentence (a comma, a colon, a dash, "and"...), when the next line carries on."""
+    lines = [line.strip() for line in notes.splitlines() if line.strip()]
+    out = []
+    for line in lines:
+        ends = line[-1] in ".!?…:;,-–—(" or line.split()[-1].lower() in {"and", "or", "but", "to", "the", "a", "of"}
+        out.append(line if ends else line + ".")
+    return "\n\n".join(out) if len(lines) > 1 else notes
+
+
 def read(source: str, kind: str, star: StarClassifier, lex: Lexicon, w: RewriteWords) -> list[Unit]:
+    if kind == "notes":
+        source = as_items(source)
     sents = [s.text for s in split_sentences(screen(source, lex).text) if not s.is_code and s.text.strip()]
     if kind == "answer":
         sents = [c for s in sents for c in _clauses(s, w)]
