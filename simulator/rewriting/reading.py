@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulator.rewriting.lines import items
 from simulator.rewriting.words import RewriteWords
 from simulator.scoring.analysis import quantities
 from simulator.scoring.injection import screen
@@ -32,7 +33,7 @@ class Unit:
     facts: list[str]
     original: str = ""
     replaces: list[str] = field(default_factory=list)  # vague answer sentences this note sentence replaced
-    voice: str = ""  # "we→I" when the subject was changed on the candidate's word
+    voice: str = ""  # "we→I" when the subject was changed on the candidate's word; "+I" when a jotted step got one
     asks_owner: bool = False  # a "we" step the candidate has not claimed
 
 
@@ -65,6 +66,33 @@ def _steps_first(low: str, lex: Lexicon, w: RewriteWords) -> bool:
     return m is not None and lex.is_word("action_verbs", m.group(1)) and not w.state.search(low[m.end() :])
 
 
+def _habit_now(low: str, lex: Lexicon, w: RewriteWords) -> bool:
+    """'It changed how we review migrations' is a lesson: how things are done now. 'I changed how we paged through
+    invoices' is a step: the candidate (or the team) changed it, or the verb after it is in the past."""
+    m = w.habit.search(low)
+    if m is None:
+        return False
+    after = re.match(r"\s+(?:i|we|the team|our team|people|everyone)\s+([a-z']+)", low[m.end() :])
+    if after is None or w.i_subject.search(low[: m.start()]) or w.we_subject.search(low[: m.start()]):
+        return False
+    verb = after.group(1)
+    return not (verb.endswith("ed") or lex.is_word("action_verbs", verb) or verb in w.jotted_verbs)
+
+
+def with_subject(text: str, lex: Lexicon, w: RewriteWords) -> str:
+    """A step jotted without its subject ("Switched to keyset pagination", "learned to check the plan first") is
+    the writer's own: it is read and told with "I". A fragment whose first words say the thing changed ("dropped
+    to 40 ms", "ran 3h40m") or that opens with a noun ("run time down to 22 minutes") is left as written."""
+    m = re.match(r"([A-Za-z]+)\b", text)
+    if m is None or w.not_a_step.match(text):
+        return text
+    verb = m.group(1)
+    low = verb.lower()
+    if verb not in (low, low.capitalize()) or not (lex.is_word("action_verbs", low) or low in w.jotted_verbs):
+        return text
+    return f"I {low}{text[m.end() :]}"
+
+
 def role_of(text: str, probs: np.ndarray, lex: Lexicon, w: RewriteWords, first: bool = False) -> str:
     """The model's role, corrected where the sentence says plainly what it is."""
     low = text.lower()
@@ -72,9 +100,7 @@ def role_of(text: str, probs: np.ndarray, lex: Lexicon, w: RewriteWords, first: 
     qty = quantities(low, lex) or re.findall(r"\d", low)
     mine = bool(re.match(r"\s*(?:i|we)\b", low))
     before_after, change, afterwards = lex.has("before_after", low), w.change.search(low), w.afterwards.search(low)
-    lesson = [c for c in lex.find("learning_cues", low) if c != "changed how"] or re.search(
-        r"changed how (?:i|we)\b", low
-    )
+    lesson = [c for c in lex.find("learning_cues", low) if not w.habit.fullmatch(c)] or _habit_now(low, lex, w)
     if lesson and not qty:
         return "learning"
     if w.own_task.search(low) and not before_after:
@@ -140,21 +166,9 @@ def _probabilities(star: StarClassifier, texts: list[str], story: bool) -> np.nd
     return np.asarray(logits - logits.max(axis=1, keepdims=True))
 
 
-def as_items(notes: str) -> str:
-    """Notes are jotted one fact a line, often with no full stop: each line is its own sentence, unless it ends
-    mid-sentence (a comma, a colon, a dash, "and"...), when the next line carries on."""
-    lines = [line.strip() for line in notes.splitlines() if line.strip()]
-    out = []
-    for line in lines:
-        ends = line[-1] in ".!?…:;,-–—(" or line.split()[-1].lower() in {"and", "or", "but", "to", "the", "a", "of"}
-        out.append(line if ends else line + ".")
-    return "\n\n".join(out) if len(lines) > 1 else notes
-
-
 def read(source: str, kind: str, star: StarClassifier, lex: Lexicon, w: RewriteWords) -> list[Unit]:
-    if kind == "notes":
-        source = as_items(source)
-    sents = [s.text for s in split_sentences(screen(source, lex).text) if not s.is_code and s.text.strip()]
+    screened = screen(source, lex).text
+    sents = [s.text for item in items(screened, w) for s in split_sentences(item) if not s.is_code and s.text.strip()]
     if kind == "answer":
         sents = [c for s in sents for c in _clauses(s, w)]
     if not sents:
@@ -163,7 +177,7 @@ def read(source: str, kind: str, star: StarClassifier, lex: Lexicon, w: RewriteW
     out = []
     for i, (raw, p) in enumerate(zip(sents, probs, strict=True)):
         low = raw.lower()
-        text = clean(raw, w)
+        text = with_subject(clean(raw, w), lex, w)
         facts = facts_of(text, lex)
         if (lex.has("platitudes", low) and not facts) or not content_stems(text) - w.filler_stems:
             out.append(Unit(text, "other", kind, i, False, False, [], raw))
@@ -179,5 +193,6 @@ def read(source: str, kind: str, star: StarClassifier, lex: Lexicon, w: RewriteW
         vague = vague and not specific
         role = role_of(text, p, lex, w, i == 0 and kind == "answer")
         vague = vague or (role == "result" and not facts)  # an outcome with no measure is the vague kind
-        out.append(Unit(text, role, kind, i, specific, vague and not specific, facts, raw))
+        voice = "+I" if text.startswith("I ") and not raw.lstrip().startswith("I ") else ""
+        out.append(Unit(text, role, kind, i, specific, vague and not specific, facts, raw, voice=voice))
     return out

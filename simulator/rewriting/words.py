@@ -26,6 +26,14 @@ class RewriteData(BaseModel):
     """The file's schema: every key required, none unknown."""
 
     model_config = ConfigDict(extra="forbid")
+    bullet_patterns: Words
+    line_end_marks: Words
+    line_end_words: Words
+    line_start_words: Words
+    heading_max_words: Count
+    jotted_verbs: Words
+    not_a_step_patterns: Words
+    habit_cues: Words
     filler_openers: Words
     filler_words: Words
     own_task_patterns: Words
@@ -103,6 +111,13 @@ def _words(items: list[str]) -> re.Pattern[str]:
 @dataclass(frozen=True)
 class RewriteWords:
     data: RewriteData
+    bullet: re.Pattern[str]
+    line_end: re.Pattern[str]
+    line_start: re.Pattern[str]
+    jotted_verbs: frozenset[str]
+    not_a_step: re.Pattern[str]
+    habit: re.Pattern[str]
+    heading_label: re.Pattern[str]
     filler: re.Pattern[str]
     own_task: re.Pattern[str]
     own_claim: re.Pattern[str]
@@ -141,6 +156,16 @@ def _compile(d: RewriteData) -> RewriteWords:
     states = "|".join(re.escape(w) for w in d.we_states)
     return RewriteWords(
         data=d,
+        bullet=re.compile(r"^\s*(?:" + "|".join(d.bullet_patterns) + r")\s+"),
+        line_end=re.compile(
+            "(?:" + "|".join(re.escape(m) for m in d.line_end_marks) + r")$|\b(?:" + "|".join(d.line_end_words) + r")$",
+            re.I,
+        ),
+        line_start=re.compile(r"^(?:" + "|".join(d.line_start_words) + r")\b"),
+        jotted_verbs=frozenset(v.lower() for v in d.jotted_verbs),
+        not_a_step=re.compile(r"(?:" + "|".join(d.not_a_step_patterns) + ")", re.I),
+        habit=_any(d.habit_cues),
+        heading_label=re.compile(rf"(?:\*\*)?(?:{labels})(?:\*\*)?\s*(?::\s*|$)", re.I),
         filler=re.compile(rf"^(?:{openers})[,.]?\s+|\b(?:{anywhere})\s+", re.I),
         own_task=_any(d.own_task_patterns, ""),
         own_claim=_any(d.own_claim_patterns, ""),
