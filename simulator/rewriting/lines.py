@@ -8,6 +8,7 @@ stays one block; fenced code stays whole. The words behind each rule are data (`
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from simulator.rewriting.words import RewriteWords
 
@@ -29,7 +30,7 @@ def items(text: str, w: RewriteWords) -> list[str]:
 
 def _wrapped(lines: list[str], w: RewriteWords) -> bool:
     """Prose broken at a fixed width: most lines that run on into the next also end a sentence inside them."""
-    pairs = zip(lines, lines[1:], strict=False)
+    pairs = pairwise(lines)
     runs = [a for a, b in pairs if a and b and not _ENDS.search(a) and not w.bullet.match(b)]
     return bool(runs) and 2 * sum(bool(_RUNS_ON.search(a)) for a in runs) >= len(runs)
 
