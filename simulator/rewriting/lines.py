@@ -1,13 +1,16 @@
 """Text laid out one item per line (jotted notes, bullet lists, numbered steps), often with no full stops, read as
 separate items. The scorer's sentence splitter joins unbulleted lines into one sentence, which is right for prose
 but turns "run time down to 22 minutes / no missed exports since" into one claim. Here each line is its own
-item, its bullet and any part label dropped, unless it ends mid-sentence ("…twice a week," or "…and") or the
+item, its bullet dropped, unless it ends mid-sentence ("…twice a week," or "…and") or the
 next line carries it on ("and …"). Prose broken at a fixed width, with sentences running across line ends,
-stays one block; fenced code stays whole. The words behind each rule are data (`rubrics/lexicon/rewrite.yaml`)."""
+stays one block; fenced code stays whole. A part label the candidate wrote ("Result: …", or "What I did:" over
+the lines below it) is dropped from the text and kept as the item's part. The words behind each rule are data
+(`rubrics/lexicon/rewrite.yaml`)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from itertools import pairwise
 
 from simulator.rewriting.words import RewriteWords
@@ -17,13 +20,19 @@ _ENDS = re.compile(r"""(?:[.!?]+|…)['"’”)\]]*$""")  # a line that ends its
 _RUNS_ON = re.compile(r"""(?:[.!?]+|…)['"’”)\]]*\s+\S""")  # a sentence end inside a line, with more after it
 
 
-def items(text: str, w: RewriteWords) -> list[str]:
+@dataclass(frozen=True)
+class Item:
+    text: str
+    part: str | None = None  # the part the candidate labelled it with, if any
+
+
+def items(text: str, w: RewriteWords) -> list[Item]:
     """The items of an answer or of notes, in order; each may still hold several sentences."""
-    out: list[str] = []
+    out: list[Item] = []
     pos = 0
     for m in _FENCE.finditer(text):
         out += _lines(text[pos : m.start()], w)
-        out.append(m.group())
+        out.append(Item(m.group()))
         pos = m.end()
     return out + _lines(text[pos:], w)
 
@@ -40,24 +49,28 @@ def _heading(item: str, w: RewriteWords) -> bool:
     return item.endswith(":") and len(item.split()) <= w.data.heading_max_words and not re.search(r"\d", item)
 
 
-def _lines(text: str, w: RewriteWords) -> list[str]:
+def _lines(text: str, w: RewriteWords) -> list[Item]:
     lines = [line.strip() for line in text.split("\n")]
     if sum(1 for line in lines if line) < 2 or _wrapped(lines, w):
-        return [text] if text.strip() else []
-    out: list[str] = []
-    current = ""
+        return [Item(text)] if text.strip() else []
+    out: list[Item] = []
+    current, part, heading_part = "", None, None
     for line in lines:
         bullet = w.bullet.match(line)
         item = line[bullet.end() :] if bullet else line
-        label = w.heading_label.match(item)
+        label = w.part_label.match(item)
+        named = w.label_part[label.group(1).lower()] if label else None
         item = item[label.end() :].strip() if label else item
-        if not item or _heading(item, w):
-            out += [current] if current else []
+        if current and (not item or _heading(item, w) or bullet or label or not _carries_on(current, item, w)):
+            out.append(Item(current, part))
             current = ""
+        if not item or _heading(item, w):
+            heading_part = named if label or item else heading_part  # a heading names the part of what follows
             continue
-        if current and not bullet and (w.line_end.search(current) or w.line_start.match(item)):
-            current = f"{current} {item}"
-        else:
-            out += [current] if current else []
-            current = item
-    return out + ([current] if current else [])
+        current = f"{current} {item}".strip()
+        part = part if current != item else named or heading_part
+    return out + ([Item(current, part)] if current else [])
+
+
+def _carries_on(current: str, line: str, w: RewriteWords) -> bool:
+    return bool(w.line_end.search(current) or w.line_start.match(line))

@@ -67,15 +67,20 @@ def _steps_first(low: str, lex: Lexicon, w: RewriteWords) -> bool:
 
 
 def _habit_now(low: str, lex: Lexicon, w: RewriteWords) -> bool:
-    """'It changed how we review migrations' is a lesson: how things are done now. 'I changed how we paged through
-    invoices' is a step: the candidate (or the team) changed it, or the verb after it is in the past."""
+    """A change of habit is a lesson: 'it changed how we review migrations' (how things are done now), 'I changed
+    how I planned' (the candidate changed their own way). 'I changed how we paged through invoices' is a step:
+    the candidate (or the team) changed how something else works, or, with no one named, the verb is past."""
     m = w.habit.search(low)
     if m is None:
         return False
-    after = re.match(r"\s+(?:i|we|the team|our team|people|everyone)\s+([a-z']+)", low[m.end() :])
-    if after is None or w.i_subject.search(low[: m.start()]) or w.we_subject.search(low[: m.start()]):
+    after = re.match(r"\s+(i|we|the team|our team|people|everyone)\s+([a-z']+)", low[m.end() :])
+    if after is None:
         return False
-    verb = after.group(1)
+    if w.i_subject.search(low[: m.start()]):
+        return after.group(1) == "i"
+    if w.we_subject.search(low[: m.start()]):
+        return False
+    verb = after.group(2)
     return not (verb.endswith("ed") or lex.is_word("action_verbs", verb) or verb in w.jotted_verbs)
 
 
@@ -83,14 +88,14 @@ def with_subject(text: str, lex: Lexicon, w: RewriteWords) -> str:
     """A step jotted without its subject ("Switched to keyset pagination", "learned to check the plan first") is
     the writer's own: it is read and told with "I". A fragment whose first words say the thing changed ("dropped
     to 40 ms", "ran 3h40m") or that opens with a noun ("run time down to 22 minutes") is left as written."""
-    m = re.match(r"([A-Za-z]+)\b", text)
+    m = re.match(r"([A-Za-z]+)\b(?:\s+([a-z]+))?", text)
     if m is None or w.not_a_step.match(text):
         return text
-    verb = m.group(1)
-    low = verb.lower()
-    if verb not in (low, low.capitalize()) or not (lex.is_word("action_verbs", low) or low in w.jotted_verbs):
+    verb, low = m.group(1), m.group(1).lower()
+    known = lex.is_word("action_verbs", low) or low in w.jotted_verbs
+    if verb not in (low, low.capitalize()) or not (known or (low.endswith("ed") and m.group(2) in w.object_words)):
         return text
-    return f"I {low}{text[m.end() :]}"
+    return f"I {low}{text[len(verb) :]}"
 
 
 def role_of(text: str, probs: np.ndarray, lex: Lexicon, w: RewriteWords, first: bool = False) -> str:
@@ -167,15 +172,20 @@ def _probabilities(star: StarClassifier, texts: list[str], story: bool) -> np.nd
 
 
 def read(source: str, kind: str, star: StarClassifier, lex: Lexicon, w: RewriteWords) -> list[Unit]:
-    screened = screen(source, lex).text
-    sents = [s.text for item in items(screened, w) for s in split_sentences(item) if not s.is_code and s.text.strip()]
+    labelled = [
+        (s.text, item.part)
+        for item in items(screen(source, lex).text, w)
+        for s in split_sentences(item.text)
+        if not s.is_code and s.text.strip()
+    ]
     if kind == "answer":
-        sents = [c for s in sents for c in _clauses(s, w)]
-    if not sents:
+        labelled = [(c, part) for s, part in labelled for c in _clauses(s, w)]
+    if not labelled:
         return []
+    sents = [s for s, _ in labelled]
     probs = _probabilities(star, sents, kind == "answer")
     out = []
-    for i, (raw, p) in enumerate(zip(sents, probs, strict=True)):
+    for i, ((raw, part), p) in enumerate(zip(labelled, probs, strict=True)):
         low = raw.lower()
         text = with_subject(clean(raw, w), lex, w)
         facts = facts_of(text, lex)
@@ -191,7 +201,7 @@ def read(source: str, kind: str, star: StarClassifier, lex: Lexicon, w: RewriteW
         )
         specific = bool(facts) or ((bool(lex.shaped_terms(text)) or concrete_step) and not vague)
         vague = vague and not specific
-        role = role_of(text, p, lex, w, i == 0 and kind == "answer")
+        role = part or role_of(text, p, lex, w, i == 0 and kind == "answer")  # the candidate's own label wins
         vague = vague or (role == "result" and not facts)  # an outcome with no measure is the vague kind
         voice = "+I" if text.startswith("I ") and not raw.lstrip().startswith("I ") else ""
         out.append(Unit(text, role, kind, i, specific, vague and not specific, facts, raw, voice=voice))

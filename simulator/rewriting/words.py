@@ -31,7 +31,9 @@ class RewriteData(BaseModel):
     line_end_words: Words
     line_start_words: Words
     heading_max_words: Count
+    part_labels: dict[str, Words]
     jotted_verbs: Words
+    object_words: Words
     not_a_step_patterns: Words
     habit_cues: Words
     filler_openers: Words
@@ -80,6 +82,7 @@ class RewriteData(BaseModel):
     def _complete(self) -> RewriteData:
         gaps = [f"probes: no sentence for {p}" for p in PIECES if p not in self.probes]
         gaps += [f"links: {r} is not a part of the story" for r in self.links if r not in PARTS]
+        gaps += [f"part_labels: {r} is not a part of the story" for r in self.part_labels if r not in PARTS]
         gaps += [f"length_shares: no share for {r}" for r in self.length_hints if self.length_shares.get(r, 0) <= 0]
         gaps += [f"keep_unmatched_vague_in: {r} is not a part" for r in self.keep_unmatched_vague_in if r not in PARTS]
         if self.min_words >= self.max_words:
@@ -115,9 +118,11 @@ class RewriteWords:
     line_end: re.Pattern[str]
     line_start: re.Pattern[str]
     jotted_verbs: frozenset[str]
+    object_words: frozenset[str]
     not_a_step: re.Pattern[str]
     habit: re.Pattern[str]
-    heading_label: re.Pattern[str]
+    part_label: re.Pattern[str]
+    label_part: dict[str, str]
     filler: re.Pattern[str]
     own_task: re.Pattern[str]
     own_claim: re.Pattern[str]
@@ -154,6 +159,7 @@ def _compile(d: RewriteData) -> RewriteWords:
     subjects = "|".join(d.clause_subjects)
     labels = "|".join(re.escape(w) for w in d.role_labels)
     states = "|".join(re.escape(w) for w in d.we_states)
+    parts = "|".join(re.escape(w) for ws in d.part_labels.values() for w in sorted(ws, key=len, reverse=True))
     return RewriteWords(
         data=d,
         bullet=re.compile(r"^\s*(?:" + "|".join(d.bullet_patterns) + r")\s+"),
@@ -163,9 +169,11 @@ def _compile(d: RewriteData) -> RewriteWords:
         ),
         line_start=re.compile(r"^(?:" + "|".join(d.line_start_words) + r")\b"),
         jotted_verbs=frozenset(v.lower() for v in d.jotted_verbs),
+        object_words=frozenset(v.lower() for v in d.object_words),
         not_a_step=re.compile(r"(?:" + "|".join(d.not_a_step_patterns) + ")", re.I),
         habit=_any(d.habit_cues),
-        heading_label=re.compile(rf"(?:\*\*)?(?:{labels})(?:\*\*)?\s*(?::\s*|$)", re.I),
+        part_label=re.compile(rf"(?:\*\*)?({parts})(?:\*\*)?\s*(?::\s*|$)", re.I),
+        label_part={label.lower(): part for part, labels in d.part_labels.items() for label in labels},
         filler=re.compile(rf"^(?:{openers})[,.]?\s+|\b(?:{anywhere})\s+", re.I),
         own_task=_any(d.own_task_patterns, ""),
         own_claim=_any(d.own_claim_patterns, ""),
