@@ -69,6 +69,7 @@ def _lines(text: str, w: RewriteWords) -> list[Item]:
             continue
         current = f"{current} {item}".strip()
         part = part if current != item else named or heading_part
+        heading_part = None if label else heading_part  # a line with its own label ends the heading's lines
     return out + ([Item(current, part)] if current else [])
 
 

@@ -40,7 +40,7 @@ class Unit:
 def clean(text: str, w: RewriteWords) -> str:
     """Filler trimmed; the first letter raised only where it is an ordinary word ("p95", "iOS" stay as typed)."""
     out = w.filler.sub("", text.strip()).strip()
-    out = re.sub(r"\s{2,}", " ", out)
+    out = re.sub(r"\s{2,}", " ", w.told_with_was.sub(r"\1 was ", out))
     first = out.split(" ", 1)[0].replace("'", "") if out else ""
     if first and first.isalpha() and first.islower():
         out = out[0].upper() + out[1:]
@@ -62,8 +62,15 @@ def names(text: str, w: RewriteWords) -> frozenset[str]:
 def _steps_first(low: str, lex: Lexicon, w: RewriteWords) -> bool:
     """'I mentored a junior developer': the candidate doing something, with nothing said about how things were,
     is a step and not the setting ("I designed a system that didn't age well" may still be the setting)."""
-    m = re.match(r"\s*i\s+([a-z]+)\b", low)
-    return m is not None and lex.is_word("action_verbs", m.group(1)) and not w.state.search(low[m.end() :])
+    m = re.match(r"\s*i\s+(([a-z]+)\b(?:\s+([a-z]+))?)", low)
+    return m is not None and _step_verb(m.group(2), m.group(3), lex, w) and not w.state.search(low[m.end(2) :])
+
+
+def _step_verb(word: str, following: str | None, lex: Lexicon, w: RewriteWords) -> bool:
+    """A verb that opens a step: one of the scorer's action verbs, a jotted past-tense verb, or a word in "-ed"
+    with an object after it ("tagged every failure")."""
+    known = lex.is_word("action_verbs", word) or word in w.jotted_verbs
+    return known or (word.endswith("ed") and following in w.object_words)
 
 
 def _habit_now(low: str, lex: Lexicon, w: RewriteWords) -> bool:
@@ -92,8 +99,7 @@ def with_subject(text: str, lex: Lexicon, w: RewriteWords) -> str:
     if m is None or w.not_a_step.match(text):
         return text
     verb, low = m.group(1), m.group(1).lower()
-    known = lex.is_word("action_verbs", low) or low in w.jotted_verbs
-    if verb not in (low, low.capitalize()) or not (known or (low.endswith("ed") and m.group(2) in w.object_words)):
+    if verb not in (low, low.capitalize()) or not _step_verb(low, m.group(2), lex, w):
         return text
     return f"I {low}{text[len(verb) :]}"
 
@@ -132,6 +138,8 @@ def role_of(text: str, probs: np.ndarray, lex: Lexicon, w: RewriteWords, first: 
     outcome = change or w.outcome.search(low) or afterwards
     if best in ("result", "learning") and first and not outcome:
         best = "situation"  # an answer opens with its setting unless it says otherwise
+    elif best == "result" and w.trouble.search(low) and not (outcome or before_after or qty):
+        best = "situation"  # trouble told with no outcome: "login went down on a Friday evening"
     elif best == "action" and qty and not outcome and not (has_i or w.we_subject.search(low)):
         best = "situation"  # figures with nobody acting on them: the setting
     elif best == "result" and qty and not outcome:

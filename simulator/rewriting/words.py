@@ -36,12 +36,14 @@ class RewriteData(BaseModel):
     object_words: Words
     not_a_step_patterns: Words
     habit_cues: Words
+    told_with_was: Words
     filler_openers: Words
     filler_words: Words
     own_task_patterns: Words
     own_claim_patterns: Words
     change_patterns: Words
     vague_patterns: Words
+    trouble_patterns: Words
     outcome_patterns: Words
     afterwards_patterns: Words
     plan_patterns: Words
@@ -121,6 +123,7 @@ class RewriteWords:
     object_words: frozenset[str]
     not_a_step: re.Pattern[str]
     habit: re.Pattern[str]
+    told_with_was: re.Pattern[str]
     part_label: re.Pattern[str]
     label_part: dict[str, str]
     filler: re.Pattern[str]
@@ -128,6 +131,7 @@ class RewriteWords:
     own_claim: re.Pattern[str]
     change: re.Pattern[str]
     vague: re.Pattern[str]
+    trouble: re.Pattern[str]
     outcome: re.Pattern[str]
     afterwards: re.Pattern[str]
     plan_vs_actual: re.Pattern[str]
@@ -172,13 +176,15 @@ def _compile(d: RewriteData) -> RewriteWords:
         object_words=frozenset(v.lower() for v in d.object_words),
         not_a_step=re.compile(r"(?:" + "|".join(d.not_a_step_patterns) + ")", re.I),
         habit=_any(d.habit_cues),
+        told_with_was=re.compile(r"^((?:" + "|".join(d.told_with_was) + r"))\s*:\s*", re.I),
         part_label=re.compile(rf"(?:\*\*)?({parts})(?:\*\*)?\s*(?::\s*|$)", re.I),
         label_part={label.lower(): part for part, labels in d.part_labels.items() for label in labels},
-        filler=re.compile(rf"^(?:{openers})[,.]?\s+|\b(?:{anywhere})\s+", re.I),
+        filler=re.compile(rf"^(?:(?:{openers})[,.]?\s+)+|\b(?:{anywhere})\s+", re.I),
         own_task=_any(d.own_task_patterns, ""),
         own_claim=_any(d.own_claim_patterns, ""),
         change=_any(d.change_patterns),
         vague=_any(d.vague_patterns),
+        trouble=_any(d.trouble_patterns),
         outcome=_any(d.outcome_patterns),
         afterwards=_any(d.afterwards_patterns),
         plan_vs_actual=re.compile(
