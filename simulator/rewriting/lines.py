@@ -54,7 +54,9 @@ def _lines(text: str, w: RewriteWords) -> list[Item]:
     if sum(1 for line in lines if line) < 2 or _wrapped(lines, w):
         return [Item(text)] if text.strip() else []
     out: list[Item] = []
-    current, part, heading_part = "", None, None
+    current, part = "", None
+    heading: str | None = None  # the part a heading names for the lines below it
+    under = 0  # items under that heading so far
     for line in lines:
         bullet = w.bullet.match(line)
         item = line[bullet.end() :] if bullet else line
@@ -64,12 +66,15 @@ def _lines(text: str, w: RewriteWords) -> list[Item]:
         if current and (not item or _heading(item, w) or bullet or label or not _carries_on(current, item, w)):
             out.append(Item(current, part))
             current = ""
-        if not item or _heading(item, w):
-            heading_part = named if label or item else heading_part  # a heading names the part of what follows
-            continue
-        current = f"{current} {item}".strip()
-        part = part if current != item else named or heading_part
-        heading_part = None if label else heading_part  # a line with its own label ends the heading's lines
+        if not line:  # a blank line ends a heading's section once it has lines
+            heading = heading if not under else None
+        elif not item or _heading(item, w):  # "Result:" or "Things I tried:" over the lines below
+            heading, under = named, 0
+        elif current:
+            current = f"{current} {item}"
+        else:
+            heading = None if label else heading  # a line with its own label ends the heading's lines
+            current, part, under = item, named or heading, under + 1
     return out + ([Item(current, part)] if current else [])
 
 
