@@ -190,9 +190,10 @@ def run(items: list[dict[str, Any]], show: str | None) -> dict[str, Any]:
         "missed": missed,
         "also": {
             "jotted_one_per_line_answers": len(jotted),
-            "jotted_full_notes_mean_after": round(statistics.mean(r["after_full_notes"] for r in jotted), 1)
-            if jotted
-            else None,
+            "full_notes_mean_after_by_layout": {
+                layout: round(statistics.mean(r["after_full_notes"] for r in rows if r["layout"] == layout), 1)
+                for layout in sorted({r["layout"] for r in rows})
+            },
             "full_notes_min_after": min(after),
             "full_notes_share_at_least_75": round(sum(a >= 75 for a in after) / len(after), 3),
             "mean_before": round(statistics.mean(r["before"] for r in rows), 1),
