@@ -41,7 +41,7 @@ def _wrapped(lines: list[str], w: RewriteWords) -> bool:
     """Prose broken at a fixed width: most lines that run on into the next also end a sentence inside them."""
     pairs = pairwise(lines)
     runs = [a for a, b in pairs if a and b and not _ENDS.search(a) and not w.bullet.match(b)]
-    return bool(runs) and 2 * sum(bool(_RUNS_ON.search(a)) for a in runs) >= len(runs)
+    return bool(runs) and 2 * sum(bool(_RUNS_ON.search(w.bullet.sub("", a))) for a in runs) >= len(runs)
 
 
 def _heading(item: str, w: RewriteWords) -> bool:

@@ -136,9 +136,10 @@ def role_of(text: str, probs: np.ndarray, lex: Lexicon, w: RewriteWords, first: 
     if best == "task" and not (w.own_task.search(low) or (lex.has("task_cues", low) and (has_i or "my " in low))):
         best = next(r for r in ranked if r not in ("other", "learning", "task"))  # no one's own task in it
     outcome = change or w.outcome.search(low) or afterwards
+    ending = lex.has("result_cues", low)  # "in the end", "as a result"
     if best in ("result", "learning") and first and not outcome:
         best = "situation"  # an answer opens with its setting unless it says otherwise
-    elif best == "result" and w.trouble.search(low) and not (outcome or before_after or qty):
+    elif best == "result" and w.trouble.search(low) and not (outcome or before_after or qty or ending):
         best = "situation"  # trouble told with no outcome: "login went down on a Friday evening"
     elif best == "action" and qty and not outcome and not (has_i or w.we_subject.search(low)):
         best = "situation"  # figures with nobody acting on them: the setting
