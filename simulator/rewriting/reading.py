@@ -41,7 +41,7 @@ def clean(text: str, w: RewriteWords) -> str:
     """Filler trimmed; the first letter raised only where it is an ordinary word ("p95", "iOS" stay as typed)."""
     out = w.filler.sub("", text.strip()).strip()
     out = re.sub(r"\s{2,}", " ", w.told_with_was.sub(r"\1 was ", out))
-    first = out.split(" ", 1)[0].replace("'", "") if out else ""
+    first = out.split(" ", 1)[0].replace("'", "").replace("-", "") if out else ""
     if first and first.isalpha() and first.islower():
         out = out[0].upper() + out[1:]
     if out and out[-1] not in ".!?":
@@ -191,8 +191,8 @@ def read(source: str, kind: str, star: StarClassifier, lex: Lexicon, w: RewriteW
         labelled = [(c, part) for s, part in labelled for c in _clauses(s, w)]
     if not labelled:
         return []
-    sents = [s for s, _ in labelled]
-    probs = _probabilities(star, sents, kind == "answer")
+    # the model reads a jotted step with its subject too ("I switched to keyset pagination")
+    probs = _probabilities(star, [with_subject(s, lex, w) for s, _ in labelled], kind == "answer")
     out = []
     for i, ((raw, part), p) in enumerate(zip(labelled, probs, strict=True)):
         low = raw.lower()
@@ -204,7 +204,7 @@ def read(source: str, kind: str, star: StarClassifier, lex: Lexicon, w: RewriteW
         vague = lex.has("vague_claims", low) or bool(w.vague.search(low))
         # a step says how, not only what: enough words, naming enough things ("I mentored a junior" is a headline)
         concrete_step = (
-            bool(w.i_subject.search(low) or w.we_subject.search(low))
+            bool(w.i_subject.search(text) or w.we_subject.search(low))
             and len(text.split()) >= w.data.concrete_step_words
             and len(names(text, w)) >= w.data.concrete_step_names
         )
