@@ -99,8 +99,8 @@ def test_jotted_notes_answer_the_result_question_in_the_cli(
 ) -> None:
     monkeypatch.setenv("MOCKSIM_EMBEDDER", "fake")
     answer, notes = tmp_path / "answer.txt", tmp_path / "notes.txt"
-    answer.write_text(EXPORT)
-    notes.write_text(EXPORT_NOTES + "\n")
+    for path, text in ((answer, EXPORT), (notes, EXPORT_NOTES + "\n")):
+        path.write_text(text, encoding="utf-8")
     args = ["rewrite", "--question-text", "Tell me about a time you fixed a slow job", "--answer-file", str(answer)]
     assert main([*args, "--format", "json"]) == 0
     bare = json.loads(capsys.readouterr().out)
