@@ -113,3 +113,17 @@ def test_jotted_notes_answer_the_result_question_in_the_cli(
     assert any("22 minutes" in r and "5 months" not in r for r in results), "two sentences, not one"
     assert any("5 months since" in r for r in results) and "\n" not in out["rewrite"]
     assert out["unsupported_facts"] == []
+
+
+def test_present_tense_jotting_in_a_second_language(minilm_runtime: Runtime) -> None:
+    notes = (
+        "report finish at 10:30 but sales team need it 8:00\nmy responsibility: the report job\n"
+        "change it to incremental load, only new rows\nalso add partition by day on the orders table\n"
+        "job finish now at 6:15, 45 minutes instead of 5 hours"
+    )
+    plan = Rewriter(minilm_runtime).planner.plan("We have problem with the nightly report. Now is ok.", notes)
+    assert _role(plan, "10:30") == "situation", "a time set against a need is the setting, not the outcome"
+    assert _role(plan, "My responsibility was the report job") == "task"
+    assert _role(plan, "I change it to incremental load") == "action", "their tense kept, the subject supplied"
+    assert _role(plan, "I also add partition") == "action"
+    assert _role(plan, "6:15") == "result"

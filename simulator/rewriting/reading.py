@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -66,11 +67,26 @@ def _steps_first(low: str, lex: Lexicon, w: RewriteWords) -> bool:
     return m is not None and _step_verb(m.group(2), m.group(3), lex, w) and not w.state.search(low[m.end(2) :])
 
 
-def _step_verb(word: str, following: str | None, lex: Lexicon, w: RewriteWords) -> bool:
-    """A verb that opens a step: one of the scorer's action verbs, a jotted past-tense verb, or a word in "-ed"
-    with an object after it ("tagged every failure")."""
-    known = lex.is_word("action_verbs", word) or word in w.jotted_verbs
-    return known or (word.endswith("ed") and following in w.object_words)
+def _step_verb(word: str, following: str | None, lex: Lexicon, w: RewriteWords, opened: bool = False) -> bool:
+    """A verb that opens a step: one of the scorer's action verbs or a jotted past-tense verb; or, with an object
+    after it (or "also", "then" before it), a word in "-ed" ("tagged every failure") or the present of a known
+    verb ("change it to…", "also add partition by day")."""
+    if lex.is_word("action_verbs", word) or word in w.jotted_verbs:
+        return True
+    verbs = lex.single_words["action_verbs"] | w.jotted_verbs
+    return (opened or following in w.object_words) and (word.endswith("ed") or word in _present_forms(verbs))
+
+
+@lru_cache(maxsize=4)
+def _present_forms(verbs: frozenset[str]) -> frozenset[str]:
+    """'changed' → 'change', 'stopped' → 'stop', 'tried' → 'try': the present of each regular past-tense verb."""
+    out: set[str] = set()
+    for v in verbs:
+        if v.endswith("ied"):
+            out.add(v[:-3] + "y")
+        elif v.endswith("ed"):
+            out |= {v[:-2], v[:-1]} | ({v[:-3]} if len(v) > 4 and v[-3] == v[-4] else set())
+    return frozenset(out)
 
 
 def _habit_now(low: str, lex: Lexicon, w: RewriteWords) -> bool:
@@ -95,13 +111,13 @@ def with_subject(text: str, lex: Lexicon, w: RewriteWords) -> str:
     """A step jotted without its subject ("Switched to keyset pagination", "learned to check the plan first") is
     the writer's own: it is read and told with "I". A fragment whose first words say the thing changed ("dropped
     to 40 ms", "ran 3h40m") or that opens with a noun ("run time down to 22 minutes") is left as written."""
-    m = re.match(r"([A-Za-z]+)\b(?:\s+([a-z]+))?", text)
-    if m is None or w.not_a_step.match(text):
+    m = w.step_opening.match(text)
+    if m is None or w.not_a_step.match(text, m.start(2)):
         return text
-    verb, low = m.group(1), m.group(1).lower()
-    if verb not in (low, low.capitalize()) or not _step_verb(low, m.group(2), lex, w):
+    verb, low = m.group(2), m.group(2).lower()
+    if verb not in (low, low.capitalize()) or not _step_verb(low, m.group(3), lex, w, m.group(1) is not None):
         return text
-    return f"I {low}{text[len(verb) :]}"
+    return f"I {text[0].lower()}{text[1:]}"  # "Also added a partition" → "I also added a partition"
 
 
 def role_of(text: str, probs: np.ndarray, lex: Lexicon, w: RewriteWords, first: bool = False) -> str:
@@ -110,7 +126,9 @@ def role_of(text: str, probs: np.ndarray, lex: Lexicon, w: RewriteWords, first: 
     has_i = bool(w.i_subject.search(low))
     qty = quantities(low, lex) or re.findall(r"\d", low)
     mine = bool(re.match(r"\s*(?:i|we)\b", low))
-    before_after, change, afterwards = lex.has("before_after", low), w.change.search(low), w.afterwards.search(low)
+    before_after, change = lex.has("before_after", low), w.change.search(low)
+    # a time told against a need is not what happened afterwards: "it finished at 10:30 but sales need it by 8"
+    afterwards = w.afterwards.search(low) and not w.need.search(low)
     lesson = [c for c in lex.find("learning_cues", low) if not w.habit.fullmatch(c)] or _habit_now(low, lex, w)
     if lesson and not qty:
         return "learning"

@@ -33,6 +33,7 @@ class RewriteData(BaseModel):
     heading_max_words: Count
     part_labels: dict[str, Words]
     jotted_verbs: Words
+    step_openers: Words
     object_words: Words
     not_a_step_patterns: Words
     habit_cues: Words
@@ -121,6 +122,7 @@ class RewriteWords:
     line_start: re.Pattern[str]
     jotted_verbs: frozenset[str]
     object_words: frozenset[str]
+    step_opening: re.Pattern[str]
     not_a_step: re.Pattern[str]
     habit: re.Pattern[str]
     told_with_was: re.Pattern[str]
@@ -174,6 +176,7 @@ def _compile(d: RewriteData) -> RewriteWords:
         line_start=re.compile(r"^(?:" + "|".join(d.line_start_words) + r")\b"),
         jotted_verbs=frozenset(v.lower() for v in d.jotted_verbs),
         object_words=frozenset(v.lower() for v in d.object_words),
+        step_opening=re.compile(r"(?:(" + "|".join(d.step_openers) + r")\s+)?([A-Za-z]+)\b(?:\s+([a-z]+))?", re.I),
         not_a_step=re.compile(r"(?:" + "|".join(d.not_a_step_patterns) + ")", re.I),
         habit=_any(d.habit_cues),
         told_with_was=re.compile(r"^((?:" + "|".join(d.told_with_was) + r"))\s*:\s*", re.I),
