@@ -130,7 +130,7 @@ def role_of(text: str, probs: np.ndarray, lex: Lexicon, w: RewriteWords, first: 
     # a time told against a need is not what happened afterwards: "it finished at 10:30 but sales need it by 8"
     afterwards = w.afterwards.search(low) and not w.need.search(low)
     lesson = [c for c in lex.find("learning_cues", low) if not w.habit.fullmatch(c)] or _habit_now(low, lex, w)
-    if lesson and not qty:
+    if (lesson and not qty) or w.lesson.search(low):
         return "learning"
     if w.own_task.search(low) and not before_after:
         return "task"

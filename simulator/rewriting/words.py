@@ -37,6 +37,7 @@ class RewriteData(BaseModel):
     object_words: Words
     not_a_step_patterns: Words
     habit_cues: Words
+    lesson_patterns: Words
     told_with_was: Words
     filler_openers: Words
     filler_words: Words
@@ -125,6 +126,7 @@ class RewriteWords:
     step_opening: re.Pattern[str]
     not_a_step: re.Pattern[str]
     habit: re.Pattern[str]
+    lesson: re.Pattern[str]
     told_with_was: re.Pattern[str]
     part_label: re.Pattern[str]
     label_part: dict[str, str]
@@ -179,6 +181,7 @@ def _compile(d: RewriteData) -> RewriteWords:
         step_opening=re.compile(r"(?:(" + "|".join(d.step_openers) + r")\s+)?([A-Za-z]+)\b(?:\s+([a-z]+))?", re.I),
         not_a_step=re.compile(r"(?:" + "|".join(d.not_a_step_patterns) + ")", re.I),
         habit=_any(d.habit_cues),
+        lesson=re.compile("|".join(d.lesson_patterns), re.I),
         told_with_was=re.compile(r"^((?:" + "|".join(d.told_with_was) + r"))\s*:\s*", re.I),
         part_label=re.compile(rf"(?:\*\*)?({parts})(?:\*\*)?\s*(?::\s*|$)", re.I),
         label_part={label.lower(): part for part, labels in d.part_labels.items() for label in labels},
