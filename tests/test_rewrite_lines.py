@@ -130,7 +130,7 @@ def test_present_tense_jotting_in_a_second_language(minilm_runtime: Runtime) -> 
 
 
 def test_what_they_would_do_differently_is_the_lesson_even_with_a_figure(minilm_runtime: Runtime) -> None:
-    notes = "nobody owned it, I picked it up in my 20% time\nwould write the rollback rules earlier, I got 2 wrong at first"
+    notes = "nobody owned it, I picked it up in my 20% time\nwould write the rollback rules earlier, got 2 wrong at first"
     plan = Rewriter(minilm_runtime).planner.plan("The deploys were a pain. We made them better.", notes)
     assert _role(plan, "I would write the rollback rules earlier") == "learning"
     assert _role(plan, "picked it up") == "task" and "task" not in plan.missing
