@@ -4,7 +4,8 @@ exits 1 when a target is missed.
 Over the weak answers in benchmarks/data/rewrites_*.yaml (many voices, each with notes that supply what it
 lacks, filed by the part of the story each fact belongs to), three runs per answer:
 - without notes: no rubric may drop, and every missing piece gets exactly one placeholder;
-- with full notes (joined in a scrambled order, so placement is the rewriter's job): the score, the gain,
+- with full notes (joined in a scrambled order, so placement is the rewriter's job; items with `layout: lines`
+  keep their notes jotted one fact a line, with no full stops): the score, the gain,
   placeholders left, role labels in the prose, invented numbers or names, and whether every number from the
   notes lands in a sentence of the right part;
 - with the lesson left out of the notes: only the lesson's question may remain.
@@ -58,6 +59,7 @@ TARGETS = {
     "placeholders_left_beyond_the_unanswered_lesson": 0,
     "short_rewrites_without_a_length_notice": 0,
 }
+MARKER = re.compile(r"^[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+", re.M)  # a list item's bullet or number
 WORDS = re.compile(r"[A-Za-z0-9][\w'.%-]*")  # counted as Rewrite.words counts them
 
 
@@ -79,14 +81,16 @@ def load(limit: int | None, only: str | None = None) -> list[dict[str, Any]]:
     return items[:limit] if limit else items
 
 
-def join_notes(notes: dict[str, str], leave_out: str = "") -> str:
-    return " ".join(notes[k] for k in SCRAMBLE if k in notes and k != leave_out)
+def join_notes(notes: dict[str, str], leave_out: str = "", layout: str = "prose") -> str:
+    """Notes as typed: sentences run together, or (`layout: lines`) jotted one fact a line with no full stops."""
+    return ("\n" if layout == "lines" else " ").join(notes[k] for k in SCRAMBLE if k in notes and k != leave_out)
 
 
 def placed(r: Rewrite, notes: dict[str, str]) -> list[dict[str, str]]:
     """Numbers from the notes that are absent from the rewrite or told in the wrong part of the story."""
     bad = []
     for kind, text in notes.items():
+        text = MARKER.sub("", text)  # "1. pulled the cost data": the list number is no fact
         for num in dict.fromkeys(n.rstrip(".,") for n in NUMBER.findall(text)):
             pattern = re.compile(r"(?<![\d.,])" + re.escape(num) + r"(?![\d])")
             roles = {s.role for s in r.segments if s.kind == "sentence" and pattern.search(s.text)}
@@ -113,16 +117,18 @@ def run(items: list[dict[str, Any]], show: str | None) -> dict[str, Any]:
     t0 = time.perf_counter()
     for it in items:
         q, answer, notes = it["question"], it["answer"], it["notes"]
-        full_text = join_notes(notes)
+        layout = it.get("layout", "prose")
+        full_text = join_notes(notes, layout=layout)
         bare = rw.rewrite(answer, question_text=q)
         full = rw.rewrite(answer, question_text=q, notes=full_text)
-        partial = rw.rewrite(answer, question_text=q, notes=join_notes(notes, leave_out="learning"))
+        partial = rw.rewrite(answer, question_text=q, notes=join_notes(notes, "learning", layout))
         expected = {FAMILY.get(p, p) for p in it["missing"]}
         asked = list(bare.placeholders)
         pieces = [FAMILY.get(k, k) for k, v in QUESTIONS.items() if v in asked]
         row = {
             "id": it["id"],
             "voice": it["voice"],
+            "layout": layout,
             "before": full.before.overall,
             "after_no_notes": bare.after.overall,
             "after_full_notes": full.after.overall,
@@ -157,6 +163,7 @@ def run(items: list[dict[str, Any]], show: str | None) -> dict[str, Any]:
     words = [r["words_full_notes"] for r in rows]
     material = [r["material_words"] for r in rows]
     short = [r for r in rows if r["words_full_notes"] < rw.words.data.min_words]
+    jotted = [r for r in rows if r["layout"] == "lines"]
     figures = {
         "full_notes_mean_after": round(statistics.mean(after), 1),
         "full_notes_mean_gain": round(statistics.mean(gains), 1),
@@ -182,6 +189,11 @@ def run(items: list[dict[str, Any]], show: str | None) -> dict[str, Any]:
         "targets": TARGETS,
         "missed": missed,
         "also": {
+            "jotted_one_per_line_answers": len(jotted),
+            "full_notes_mean_after_by_layout": {
+                layout: round(statistics.mean(r["after_full_notes"] for r in rows if r["layout"] == layout), 1)
+                for layout in sorted({r["layout"] for r in rows})
+            },
             "full_notes_min_after": min(after),
             "full_notes_share_at_least_75": round(sum(a >= 75 for a in after) / len(after), 3),
             "mean_before": round(statistics.mean(r["before"] for r in rows), 1),

@@ -27,8 +27,8 @@ def _linked(text: str, role: str, ordinary: set[str], links: dict[str, str]) -> 
     (or "I"), so no name or term loses its capital."""
     link = links.get(role)
     first = text.split(" ", 1)[0]
-    if link is None or not first.isalpha():
-        return text
+    if link is None or not first.isalpha() or first.lower() == link.split(" ", 1)[0].strip(",").lower():
+        return text  # "Now I ask for…" is not told "Now, looking back, now I ask for…"
     if first == "I":
         return f"{link} {text}"
     if first.lower() in ordinary and first[0].isupper():

@@ -20,8 +20,10 @@ from simulator.llm.negotiate import EndpointMemory
 from simulator.llm.structured import StructuredCaller
 from simulator.prompts import load_prompts
 from simulator.rewriting.explain import Change, NextStep, changes, criterion_gains, length_notice, next_steps
+from simulator.rewriting.lines import items
 from simulator.rewriting.plan import LABELS, ORDER, PIECE_ROLE, QUESTIONS, Plan, Planner, role_of
 from simulator.rewriting.prose import Segment, margin_markdown, prose, segments
+from simulator.rewriting.reading import clean
 from simulator.rewriting.words import RewriteWords, load_rewrite_words
 from simulator.runtime import Runtime
 from simulator.scoring import Scorer
@@ -198,7 +200,8 @@ class Rewriter:
             if _drops(before, after):  # as written, with only the questions added: never below the answer
                 asks = [s for s in segs if s.kind == "placeholder"]
                 segs = [Segment(u.role, u.text, "sentence", u.source) for u in plan.units if u.source == "notes"]
-                segs = [Segment("situation", answer.strip(), "sentence", "answer"), *segs, *asks]
+                told = " ".join(clean(i.text, self.words) for i in items(answer, self.words))  # jotted lines too
+                segs = [Segment("situation", told, "sentence", "answer"), *segs, *asks]
                 text, after = prose(segs), self._score(prose(segs), question, qtext)
                 notices[-1:] = ["kept your answer as written: any reordering would have scored lower on a rubric"]
         bad = unsupported(text, [answer, notes], self.scorer.lex, context=qtext)

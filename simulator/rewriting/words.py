@@ -26,12 +26,26 @@ class RewriteData(BaseModel):
     """The file's schema: every key required, none unknown."""
 
     model_config = ConfigDict(extra="forbid")
+    bullet_patterns: Words
+    line_end_marks: Words
+    line_end_words: Words
+    line_start_words: Words
+    heading_max_words: Count
+    part_labels: dict[str, Words]
+    jotted_verbs: Words
+    step_openers: Words
+    object_words: Words
+    not_a_step_patterns: Words
+    habit_cues: Words
+    lesson_patterns: Words
+    told_with_was: Words
     filler_openers: Words
     filler_words: Words
     own_task_patterns: Words
     own_claim_patterns: Words
     change_patterns: Words
     vague_patterns: Words
+    trouble_patterns: Words
     outcome_patterns: Words
     afterwards_patterns: Words
     plan_patterns: Words
@@ -72,6 +86,7 @@ class RewriteData(BaseModel):
     def _complete(self) -> RewriteData:
         gaps = [f"probes: no sentence for {p}" for p in PIECES if p not in self.probes]
         gaps += [f"links: {r} is not a part of the story" for r in self.links if r not in PARTS]
+        gaps += [f"part_labels: {r} is not a part of the story" for r in self.part_labels if r not in PARTS]
         gaps += [f"length_shares: no share for {r}" for r in self.length_hints if self.length_shares.get(r, 0) <= 0]
         gaps += [f"keep_unmatched_vague_in: {r} is not a part" for r in self.keep_unmatched_vague_in if r not in PARTS]
         if self.min_words >= self.max_words:
@@ -103,11 +118,24 @@ def _words(items: list[str]) -> re.Pattern[str]:
 @dataclass(frozen=True)
 class RewriteWords:
     data: RewriteData
+    bullet: re.Pattern[str]
+    line_end: re.Pattern[str]
+    line_start: re.Pattern[str]
+    jotted_verbs: frozenset[str]
+    object_words: frozenset[str]
+    step_opening: re.Pattern[str]
+    not_a_step: re.Pattern[str]
+    habit: re.Pattern[str]
+    lesson: re.Pattern[str]
+    told_with_was: re.Pattern[str]
+    part_label: re.Pattern[str]
+    label_part: dict[str, str]
     filler: re.Pattern[str]
     own_task: re.Pattern[str]
     own_claim: re.Pattern[str]
     change: re.Pattern[str]
     vague: re.Pattern[str]
+    trouble: re.Pattern[str]
     outcome: re.Pattern[str]
     afterwards: re.Pattern[str]
     plan_vs_actual: re.Pattern[str]
@@ -139,13 +167,30 @@ def _compile(d: RewriteData) -> RewriteWords:
     subjects = "|".join(d.clause_subjects)
     labels = "|".join(re.escape(w) for w in d.role_labels)
     states = "|".join(re.escape(w) for w in d.we_states)
+    parts = "|".join(re.escape(w) for ws in d.part_labels.values() for w in sorted(ws, key=len, reverse=True))
     return RewriteWords(
         data=d,
-        filler=re.compile(rf"^(?:{openers})[,.]?\s+|\b(?:{anywhere})\s+", re.I),
+        bullet=re.compile(r"^\s*(?:" + "|".join(d.bullet_patterns) + r")\s+"),
+        line_end=re.compile(
+            "(?:" + "|".join(re.escape(m) for m in d.line_end_marks) + r")$|\b(?:" + "|".join(d.line_end_words) + r")$",
+            re.I,
+        ),
+        line_start=re.compile(r"^(?:" + "|".join(d.line_start_words) + r")\b"),
+        jotted_verbs=frozenset(v.lower() for v in d.jotted_verbs),
+        object_words=frozenset(v.lower() for v in d.object_words),
+        step_opening=re.compile(r"(?:(" + "|".join(d.step_openers) + r")\s+)?([A-Za-z]+)\b(?:\s+([a-z]+))?", re.I),
+        not_a_step=re.compile(r"(?:" + "|".join(d.not_a_step_patterns) + ")", re.I),
+        habit=_any(d.habit_cues),
+        lesson=re.compile("|".join(d.lesson_patterns), re.I),
+        told_with_was=re.compile(r"^((?:" + "|".join(d.told_with_was) + r"))\s*:\s*", re.I),
+        part_label=re.compile(rf"(?:\*\*)?({parts})(?:\*\*)?\s*(?::\s*|$)", re.I),
+        label_part={label.lower(): part for part, labels in d.part_labels.items() for label in labels},
+        filler=re.compile(rf"^(?:(?:{openers})[,.]?\s+)+|\b(?:{anywhere})\s+", re.I),
         own_task=_any(d.own_task_patterns, ""),
         own_claim=_any(d.own_claim_patterns, ""),
         change=_any(d.change_patterns),
         vague=_any(d.vague_patterns),
+        trouble=_any(d.trouble_patterns),
         outcome=_any(d.outcome_patterns),
         afterwards=_any(d.afterwards_patterns),
         plan_vs_actual=re.compile(
