@@ -63,6 +63,8 @@ def test_fenced_code_stays_whole() -> None:
 def test_an_unclosed_fence_runs_to_the_end() -> None:
     parts = split_sentences("Intro. ```\ncode. more code")
     assert parts[-1].is_code and parts[-1].text.endswith("more code")
+    trailing = split_sentences("Intro. ``` \n")  # found by the property test below: no trailing blanks kept
+    assert trailing[-1].text == "```" and trailing[-1].end == trailing[-1].start + 3
 
 
 def test_sentence_cap() -> None:

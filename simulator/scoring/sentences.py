@@ -39,8 +39,9 @@ def split_sentences(text: str, max_sentences: int = 400) -> list[Sentence]:
     pos = 0
     for m in _FENCE.finditer(text):
         out.extend(_prose(text, pos, m.start()))
-        if m.group().strip():
-            out.append(Sentence(m.group(), m.start(), m.end(), is_code=True))
+        code = m.group().rstrip()  # a fence left open runs to the end of the text, trailing blanks and all
+        if code.strip():
+            out.append(Sentence(code, m.start(), m.start() + len(code), is_code=True))
         pos = m.end()
         if len(out) >= max_sentences:
             break
