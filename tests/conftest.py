@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import shutil
 import socket
 import uuid
 from collections.abc import Callable, Iterator
@@ -15,6 +16,8 @@ from hypothesis import settings
 from simulator.embeddings import FakeEmbedder, MiniLMEmbedder
 from simulator.runtime import Runtime
 from simulator.settings import PROJECT_ROOT, Settings
+
+from .fitted_models import SHIPPED
 
 # Property-based tests: "full" (the default, what `make test` and CI run) replays every fixed input a test declares;
 # "fast" (`make test-fast`, MOCKSIM_TEST_HYPOTHESIS=fast) caps each property test at a handful of the same inputs.
@@ -63,8 +66,13 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One cache of fitted scoring models (intent, STAR roles) for the whole run, so each test's fresh data
-    dir does not refit them; a test of the cold start unsets MOCKSIM_CACHE_DIR."""
-    return tmp_path_factory.mktemp("model-cache")
+    dir does not refit them; a test of the cold start unsets MOCKSIM_CACHE_DIR. It starts as a copy of the
+    fake encoder's models shipped in tests/fixtures/model-cache/ (tests/fitted_models.py says how they are kept
+    current), so the run fits only what they do not hold, and never writes into the repository."""
+    cache = tmp_path_factory.mktemp("model-cache")
+    for shipped in SHIPPED.glob("*.npz"):
+        shutil.copyfile(shipped, cache / shipped.name)
+    return cache
 
 
 @pytest.fixture(autouse=True)
