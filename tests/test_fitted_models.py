@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from simulator.scoring.fitted import Weights, cached
+from simulator.scoring.fitted import Weights, cached, logistic
 
 from .fitted_models import REFRESH, SHIPPED, fit_fake_models
 
@@ -34,6 +34,15 @@ def test_a_miss_fits_and_stores_a_hit_reads_and_a_damaged_file_is_refitted(tmp_p
     assert not list(tmp_path.glob("*.part.npz")), "no partial file is left behind"
     cached(None, "toy", "data v1", lambda: _counting_fit(calls))
     assert len(calls) == 4, "no cache folder: every call fits"
+
+
+def test_a_logistic_fit_separates_what_it_was_fitted_on() -> None:
+    """The fit itself (the test run reads the shipped models, so it would otherwise run in the slow lane only)."""
+    x = np.array([[0.0, 1.0], [0.2, 0.9], [1.0, 0.0], [0.9, 0.1], [0.5, 0.5], [0.6, 0.4]])
+    y = np.array([0, 0, 1, 1, 2, 2])
+    coef, intercept = logistic(x, y, c=10.0, max_iter=500)
+    assert coef.shape == (3, 2) and intercept.shape == (3,) and coef.dtype == np.float32
+    assert list(np.argmax(x @ coef.T + intercept, axis=1)) == [0, 0, 1, 1, 2, 2]
 
 
 def test_the_shipped_models_are_current(tmp_path: Path) -> None:
