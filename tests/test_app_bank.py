@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from simulator.settings import PROJECT_ROOT
 
-pytestmark = pytest.mark.usefixtures("fake_embedder")  # every test here runs on the fake embedder
+pytestmark = pytest.mark.usefixtures("prebuilt_index")  # the fake embedder; its index built once per run
 
 APP = str(PROJECT_ROOT / "streamlit_app.py")
 

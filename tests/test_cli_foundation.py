@@ -66,6 +66,7 @@ def test_questions_list_jsonl_has_full_fields(capsys: Capture) -> None:
     assert {"id", "round", "topics", "key_points", "follow_ups", "reference_answer"} <= set(rows[0])
 
 
+@pytest.mark.usefixtures("prebuilt_index")  # not about building it
 def test_questions_search_show_and_bad_input(capsys: Capture) -> None:
     code, out, _ = run(capsys, "questions", "search", "retry with backoff", "--limit", "3", "--format", "jsonl")
     rows = [json.loads(line) for line in out.splitlines()]
@@ -80,6 +81,7 @@ def test_questions_search_show_and_bad_input(capsys: Capture) -> None:
     assert code == 2 and "unknown round 'lunch'" in err
 
 
+@pytest.mark.usefixtures("prebuilt_index")  # not about building it
 def test_plan_from_a_job_description(capsys: Capture, tmp_path: Path) -> None:
     jd = tmp_path / "jd.txt"
     jd.write_text("Senior backend engineer. You will build event-driven payment services on Kafka.")

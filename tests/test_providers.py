@@ -92,7 +92,7 @@ def test_backends_come_from_the_registry(fake_runtime: Runtime) -> None:
     assert get_backend("openai", fake_runtime, model=given).chat is given, "a model passed in is used as is"
 
 
-@pytest.mark.usefixtures("fake_embedder")  # set before the first command reads the settings: no MiniLM load
+@pytest.mark.usefixtures("prebuilt_index")  # the fake embedder, set before the first command reads the settings
 def test_an_installed_plugin_is_listed_in_the_cli_and_usable(
     echo_plugin: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
