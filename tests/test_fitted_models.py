@@ -63,6 +63,11 @@ def test_the_shipped_models_equal_a_fresh_fit(tmp_path: Path) -> None:
     for path in fresh:
         with np.load(path) as new, np.load(SHIPPED / path.name) as old:
             assert sorted(new.files) == sorted(old.files) == ["coef", "intercept"]
+            # The same code on the same data, up to the solver's tolerance: lbfgs stops once the gradient is small, and
+            # another BLAS thread count or CPU (torch loaded first, another machine) moves where it stops. Seen: up to
+            # 0.25% of the largest weight, with intent votes within 0.004 of each other and no decision changed.
+            scale = float(np.abs(new["coef"]).max())
             for key in new.files:
-                # the same code on the same data; another machine's BLAS may round the last digits differently
-                np.testing.assert_allclose(old[key], new[key], rtol=1e-4, atol=1e-6, err_msg=f"{path.name}: {REFRESH}")
+                np.testing.assert_allclose(
+                    old[key], new[key], rtol=0, atol=0.01 * scale, err_msg=f"{path.name}: {REFRESH}"
+                )
