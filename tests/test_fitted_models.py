@@ -30,7 +30,8 @@ def test_a_miss_fits_and_stores_a_hit_reads_and_a_damaged_file_is_refitted(tmp_p
     assert len(calls) == 2 and len(list(tmp_path.glob("toy-*.npz"))) == 2, "other data, another file"
     stored.write_bytes(b"half a file")
     cached(tmp_path, "toy", "data v1", lambda: _counting_fit(calls))
-    assert len(calls) == 3 and np.load(stored)["coef"].shape == (2, 3), "a damaged file is fitted and written again"
+    with np.load(stored) as rewritten:
+        assert len(calls) == 3 and rewritten["coef"].shape == (2, 3), "a damaged file is fitted and written again"
     assert not list(tmp_path.glob("*.part.npz")), "no partial file is left behind"
     cached(None, "toy", "data v1", lambda: _counting_fit(calls))
     assert len(calls) == 4, "no cache folder: every call fits"
