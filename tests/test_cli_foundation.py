@@ -66,7 +66,6 @@ def test_questions_list_jsonl_has_full_fields(capsys: Capture) -> None:
     assert {"id", "round", "topics", "key_points", "follow_ups", "reference_answer"} <= set(rows[0])
 
 
-@pytest.mark.usefixtures("prebuilt_index")  # not about building it
 def test_questions_search_show_and_bad_input(capsys: Capture) -> None:
     code, out, _ = run(capsys, "questions", "search", "retry with backoff", "--limit", "3", "--format", "jsonl")
     rows = [json.loads(line) for line in out.splitlines()]
