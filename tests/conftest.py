@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import shutil
 import socket
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,6 +18,8 @@ from hypothesis import settings
 from simulator.embeddings import FakeEmbedder, MiniLMEmbedder
 from simulator.runtime import Runtime
 from simulator.settings import PROJECT_ROOT, Settings
+
+from .fitted_models import SHIPPED
 
 # Property-based tests: "full" (the default, what `make test` and CI run) replays every fixed input a test declares;
 # "fast" (`make test-fast`, MOCKSIM_TEST_HYPOTHESIS=fast) caps each property test at a handful of the same inputs.
@@ -63,8 +68,13 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One cache of fitted scoring models (intent, STAR roles) for the whole run, so each test's fresh data
-    dir does not refit them; a test of the cold start unsets MOCKSIM_CACHE_DIR."""
-    return tmp_path_factory.mktemp("model-cache")
+    dir does not refit them; a test of the cold start unsets MOCKSIM_CACHE_DIR. It starts as a copy of the
+    fake encoder's models shipped in tests/fixtures/model-cache/ (tests/fitted_models.py says how they are kept
+    current), so the run fits only what they do not hold, and never writes into the repository."""
+    cache = tmp_path_factory.mktemp("model-cache")
+    for shipped in SHIPPED.glob("*.npz"):
+        shutil.copyfile(shipped, cache / shipped.name)
+    return cache
 
 
 @pytest.fixture(autouse=True)
@@ -88,6 +98,36 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
 def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
     """The app and the CLI on the hashed fake embedder (`pytestmark = pytest.mark.usefixtures("fake_embedder")`)."""
     monkeypatch.setenv("MOCKSIM_EMBEDDER", "fake")
+
+
+# Builds the fake embedder's question index in the data dir given, with the package's own code.
+_BUILD_INDEX = """
+import sys
+from pathlib import Path
+from simulator.runtime import Runtime
+from simulator.settings import PROJECT_ROOT, Settings
+assert Runtime(Settings(home=Path(sys.argv[1]), resources=PROJECT_ROOT, embedder="fake")).ensure_index()
+"""
+
+
+@pytest.fixture(scope="session")
+def fake_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The question index on the fake embedder, built once per run (about a second a test otherwise). It is built
+    in a child process, so Chroma has written and closed every file before a test copies the folder."""
+    home = tmp_path_factory.mktemp("fake-index-home")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MOCKSIM_", "CHROMA_"))}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
+    subprocess.run([sys.executable, "-c", _BUILD_INDEX, str(home)], check=True, env=env, cwd=PROJECT_ROOT)
+    return Settings(home=home, resources=PROJECT_ROOT).chroma_path
+
+
+@pytest.fixture
+def prebuilt_index(fake_embedder: None, fake_settings: Settings, fake_index: Path) -> None:
+    """For tests about something other than building the index: the fake embedder, and this test's data dirs
+    (MOCKSIM_HOME and `fake_settings`) start with a copy of the index built once per run. It is still checked
+    as always: the stored corpus hash must match, or the index is rebuilt. test_index.py builds it for real."""
+    for home in (Path(os.environ["MOCKSIM_HOME"]), fake_settings.home):
+        shutil.copytree(fake_index, Settings(home=home, resources=PROJECT_ROOT).chroma_path)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ def _app() -> AppTest:
     return at.run()
 
 
-def test_bank_lists_filters_and_searches() -> None:
+def test_bank_lists_filters_and_searches() -> None:  # the first run builds the index, behind a progress bar
     at = _app()
     assert not at.exception
     assert at.title[0].value == "Question bank"
@@ -36,6 +36,7 @@ def test_bank_lists_filters_and_searches() -> None:
     assert at.expander, "results are shown as expandable questions"
 
 
+@pytest.mark.usefixtures("prebuilt_index")  # the index built once per run (conftest)
 def test_exact_topic_and_id_matches_rank_first_and_weak_matches_wait() -> None:
     at = _app()
     at.text_input(key="bank_query").input("idempotency").run()
@@ -58,6 +59,7 @@ def test_exact_topic_and_id_matches_rank_first_and_weak_matches_wait() -> None:
     assert at.expander[0].label.startswith(next(q for q in questions if q.id == "sd-url-shortener").prompt[:60])
 
 
+@pytest.mark.usefixtures("prebuilt_index")  # the index built once per run (conftest)
 def test_rank_floor_keeps_only_close_meaning_matches() -> None:
     from simulator.runtime import get_runtime
     from simulator.ui.bank_search import ABSOLUTE_FLOOR, rank
@@ -70,6 +72,7 @@ def test_rank_floor_keeps_only_close_meaning_matches() -> None:
     assert shown == [] and len(more) == len(qs), "nothing close: nothing shown, all behind show more"
 
 
+@pytest.mark.usefixtures("prebuilt_index")  # the index built once per run (conftest)
 def test_bank_handles_huge_and_empty_queries() -> None:
     at = _app()
     at.text_input(key="bank_query").input("cache " * 20_000).run()

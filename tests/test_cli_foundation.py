@@ -80,6 +80,7 @@ def test_questions_search_show_and_bad_input(capsys: Capture) -> None:
     assert code == 2 and "unknown round 'lunch'" in err
 
 
+@pytest.mark.usefixtures("prebuilt_index")  # not about building it
 def test_plan_from_a_job_description(capsys: Capture, tmp_path: Path) -> None:
     jd = tmp_path / "jd.txt"
     jd.write_text("Senior backend engineer. You will build event-driven payment services on Kafka.")

@@ -10,7 +10,7 @@ import pytest
 
 from simulator.cli import main
 
-pytestmark = pytest.mark.usefixtures("fake_embedder")  # every test here runs on the fake embedder
+pytestmark = pytest.mark.usefixtures("prebuilt_index")  # the fake embedder; its index built once per run
 
 
 def test_scripted_session_events(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

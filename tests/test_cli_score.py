@@ -9,7 +9,7 @@ import pytest
 
 from simulator.cli import main
 
-pytestmark = pytest.mark.usefixtures("fake_embedder")  # every test here runs on the fake embedder
+pytestmark = pytest.mark.usefixtures("prebuilt_index")  # the fake embedder; its index built once per run
 
 Capture = pytest.CaptureFixture[str]
 ANSWER = (

@@ -25,6 +25,8 @@ from simulator.store import export as exporters
 from .llm_helpers import judged
 from .test_llm_backend import backend_for
 
+pytestmark = pytest.mark.usefixtures("prebuilt_index")  # the index is built once per run (conftest)
+
 DATADOG = (
     "Our checkout endpoint got slow last spring. I started with tracing in Datadog and found an N+1 query "
     "in the order loader."

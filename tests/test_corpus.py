@@ -11,6 +11,8 @@ from simulator.contracts.question import ROUNDS
 from simulator.loaders import check_rubric_refs
 from simulator.runtime import Runtime
 
+pytestmark = pytest.mark.usefixtures("prebuilt_index")  # the index is built once per run (conftest)
+
 MINIMUMS = {"behavioral": 60, "coding": 40, "system_design": 40, "technical": 100}
 THEMES = [
     "outage",

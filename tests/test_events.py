@@ -35,7 +35,7 @@ from simulator.interviewer.events import (
     wire,
 )
 
-pytestmark = pytest.mark.usefixtures("fake_embedder")  # every test here runs on the fake embedder
+pytestmark = pytest.mark.usefixtures("prebuilt_index")  # the fake embedder; its index built once per run
 
 CRITERION = CriterionView(level=3, evidence=[], feedback="")
 RUBRICS = {"tradeoffs": RubricView(score=3.5, criteria={"alternatives": CRITERION})}

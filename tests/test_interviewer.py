@@ -15,6 +15,8 @@ from simulator.llm.base import OnText
 from simulator.runtime import Runtime
 from simulator.store import SessionStore
 
+pytestmark = pytest.mark.usefixtures("prebuilt_index")  # the index is built once per run (conftest)
+
 WEAK = "I would use a cache."
 
 

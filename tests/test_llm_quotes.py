@@ -13,6 +13,8 @@ from simulator.runtime import Runtime
 
 from .llm_helpers import judged
 
+pytestmark = pytest.mark.usefixtures("prebuilt_index")  # the index is built once per run (conftest)
+
 ANSWER = (
     "We moved the session cache to Redis \u2014 and P95 latency dropped from 1.2 s to 300 ms.\n"
     "I wrote the \u201ccanary\u201d rollout myself, so nobody\u2019s   pager went off during the cut-over."

@@ -9,7 +9,7 @@ import yaml
 
 from simulator.cli import main
 from simulator.errors import DataFileError
-from simulator.loaders import load_question_file, load_questions, load_rubrics
+from simulator.loaders import load_question_file, load_questions, load_rubrics, read_yaml
 from simulator.settings import PROJECT_ROOT
 
 
@@ -80,6 +80,38 @@ def test_malformed_yaml_names_the_line(tmp_path: Path) -> None:
     (d / "bad.yaml").write_text("questions:\n  - id: x\n    topics: [a, b\n    round: coding\n")
     with pytest.raises(DataFileError, match=r"corpus/questions/bad.yaml: line \d+, column \d+: malformed YAML"):
         load_questions(d, tmp_path)
+
+
+def test_a_yaml_error_reads_as_the_pure_python_parser_words_it(tmp_path: Path) -> None:
+    """libyaml words this error differently; read_yaml re-reads a rejected file so the message stays the same."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("questions:\n  - id: x\n    topics: [a, b\n    round: coding\n")
+    with pytest.raises(yaml.MarkedYAMLError) as parsed:
+        yaml.safe_load(bad.read_text())
+    line, column = parsed.value.problem_mark.line + 1, parsed.value.problem_mark.column + 1
+    with pytest.raises(DataFileError) as err:
+        read_yaml(bad, tmp_path)
+    assert err.value.problems == [f"bad.yaml: line {line}, column {column}: malformed YAML: {parsed.value.problem}"]
+    assert "expected ',' or ']', but got ':'" in err.value.problems[0]
+
+
+def _reads_the_same(files: list[Path]) -> None:
+    assert files
+    for path in files:
+        assert read_yaml(path) == yaml.safe_load(path.read_text(encoding="utf-8")), path
+
+
+def test_rubrics_and_prompts_read_the_same_as_with_the_pure_python_parser() -> None:
+    """read_yaml parses with libyaml when PyYAML has it; the small files (block text, flow lists, quoting) agree."""
+    _reads_the_same(sorted([*(PROJECT_ROOT / "rubrics").glob("*.yaml"), *(PROJECT_ROOT / "prompts").rglob("*.yaml")]))
+
+
+@pytest.mark.slow  # parses 1.8 MB with the pure-Python parser
+def test_every_data_file_reads_the_same_as_with_the_pure_python_parser() -> None:
+    dirs = ("corpus", "rubrics", "prompts", "benchmarks", "tests")
+    files = sorted(p for d in dirs for p in (PROJECT_ROOT / d).rglob("*.yaml"))
+    assert len(files) >= 30
+    _reads_the_same(files)
 
 
 def test_duplicate_ids_and_bad_follow_up_target(tmp_path: Path) -> None:

@@ -92,8 +92,9 @@ def test_backends_come_from_the_registry(fake_runtime: Runtime) -> None:
     assert get_backend("openai", fake_runtime, model=given).chat is given, "a model passed in is used as is"
 
 
+@pytest.mark.usefixtures("prebuilt_index")  # the fake embedder, set before the first command reads the settings
 def test_an_installed_plugin_is_listed_in_the_cli_and_usable(
-    echo_plugin: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    echo_plugin: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert provider_names(listed_only=True) == ["offline", "echo", "openai"]
     model = get_chat_model("echo", Settings(llm_model="m"))
@@ -102,7 +103,6 @@ def test_an_installed_plugin_is_listed_in_the_cli_and_usable(
     assert "offline | echo | openai" in " ".join(capsys.readouterr().out.split())
     assert main(["practice", "--backend", "claude"]) == 2
     assert "use offline, echo or openai" in capsys.readouterr().err
-    monkeypatch.setenv("MOCKSIM_EMBEDDER", "fake")
     answers = tmp_path / "answers.txt"
     answers.write_text("I would put Redis in front of PostgreSQL and expire keys after a minute.\n")
     args = ["practice", "--backend", "echo", "--round", "technical", "--questions", "1", "--answers-file"]

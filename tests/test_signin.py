@@ -15,7 +15,7 @@ from simulator.ui.access import config_problems, owner_from_claims
 from .apptest_helpers import APP, button
 from .servers import free_port
 
-pytestmark = pytest.mark.usefixtures("fake_embedder")  # every test here runs on the fake embedder
+pytestmark = pytest.mark.usefixtures("prebuilt_index")  # the fake embedder; its index built once per run
 
 GOOD: dict[str, Any] = {
     "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
