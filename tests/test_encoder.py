@@ -80,18 +80,22 @@ def test_a_damaged_export_is_exported_again(minilm: MiniLMEmbedder, tmp_path: Pa
     assert not list(tmp_path.glob("*.tmp"))
 
 
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
 def test_the_default_encoder_runs_on_onnx_runtime_and_agrees_with_the_torch_fallback(
-    minilm: MiniLMEmbedder, model_cache: Path
+    minilm: MiniLMEmbedder, model_cache: Path, precision: str
 ) -> None:
     default = Runtime(Settings(resources=PROJECT_ROOT)).scorer.encoder
     assert isinstance(default, MiniLMEncoder)
     assert default._model().runtime == "onnxruntime"
     assert list(model_cache.glob("minilm-packed-*.onnx"))  # exported into the model cache (MOCKSIM_CACHE_DIR)
-    fallback = MiniLMEncoder("auto", "torch", model_cache)  # what runs when ONNX Runtime cannot
+    fallback = MiniLMEncoder(precision, "torch", model_cache)  # what runs when ONNX Runtime cannot
     assert fallback._model().runtime == "torch"
+    # bf16 dense layers (the fallback's `auto` on CPUs with native bf16) move token vectors a little more: the
+    # lowest is 0.99983, on the 400-times repeated word
+    token_floor = 0.9999 if precision == "fp32" else 0.9995
     for a, b in zip(default.encode(TEXTS), fallback.encode(TEXTS), strict=True):
         assert float(a.vector @ b.vector) >= 0.9999
-        assert cosines(a.tokens, b.tokens).min() >= 0.9999
+        assert cosines(a.tokens, b.tokens).min() >= token_floor
 
 
 def test_the_setting_chooses_the_torch_pass(minilm: MiniLMEmbedder, monkeypatch: pytest.MonkeyPatch) -> None:
