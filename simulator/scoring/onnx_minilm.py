@@ -123,6 +123,18 @@ def _ort_errors() -> tuple[type[Exception], ...]:
     return tuple(getattr(state, n) for n in names if hasattr(state, n))
 
 
+def session(path: Path, threads: int = 0) -> Any:
+    """An ONNX Runtime session on the CPU with every graph optimisation, as the encoder runs it."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    if threads:
+        opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+
+
 class OnnxMiniLM:
     """Same interface and results as `LeanMiniLM`, computed by ONNX Runtime in fp32."""
 
@@ -145,19 +157,12 @@ class OnnxMiniLM:
 
     @staticmethod
     def _session(bert: Any, cache_dir: Path, threads: int) -> Any:
-        import onnxruntime as ort
-
-        opts = ort.SessionOptions()
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        if threads:
-            opts.intra_op_num_threads = threads
-        opts.inter_op_num_threads = 1
         path = export(bert, cache_dir)
         try:
-            return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+            return session(path, threads)
         except _ort_errors():  # a damaged file left by an earlier run: export it again, once
             path.unlink(missing_ok=True)
-            return ort.InferenceSession(str(export(bert, cache_dir)), opts, providers=["CPUExecutionProvider"])
+            return session(export(bert, cache_dir), threads)
 
     def run(self, texts: Sequence[str]) -> Pass:
         if not texts:
