@@ -112,9 +112,13 @@ def _export_dense(folder: Path) -> Path:
     bert = MiniLMEmbedder._load()[0].auto_model
 
     class Dense(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert  # its weights are the module's parameters, so they are exported as weights
+
         def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
             outs = []
-            for layer in bert.encoder.layer:
+            for layer in self.bert.encoder.layer:
                 att = layer.attention
                 outs += [att.self.query(x), att.self.key(x), att.self.value(x)]
                 outs.append(layer.output.dense(F.gelu(layer.intermediate.dense(att.output.dense(x)))))
