@@ -132,6 +132,9 @@ def session(path: Path, threads: int = 0) -> Any:
     if threads:
         opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
+    # Idle workers sleep instead of spinning: spinning ones took the cores from the rest of the scorer, and a
+    # whole offline turn took 1.6-1.7x as long (paired A/B over the 40 strong answers, two runs: 0.615, 0.591).
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
 
 
