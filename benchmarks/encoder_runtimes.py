@@ -1,19 +1,22 @@
 """Encoder runtimes A/B, in one process, on the 40 strong answers that benchmarks/turns.py sends.
 
 Paths, all over the same MiniLM weights and the same sentences (each answer split as the scorer splits it):
-- `onednn`: the lean pass with weights prepacked for oneDNN (private `torch.ops.mkldnn` operators);
-- `plain`: the same module with plain `F.linear` (public torch only);
-- `onnxruntime`: the same maths exported once with `torch.onnx.export` and run by ONNX Runtime (fp32);
-- `compiled`: the plain path with each layer's dense part compiled by `torch.compile` (inductor, dynamic shapes).
+- `onednn`: the pass the scorer ran before issue 17, with weights prepacked for oneDNN by private
+  `torch.ops.mkldnn` operators; removed from the package, rebuilt here only as the A/B's reference;
+- `torch`: the package's plain torch pass (`MOCKSIM_ENCODER_RUNTIME=torch`, and the fallback), public torch only;
+- `onnxruntime`: the package's default, the same maths exported once with `torch.onnx.export` and run by ONNX
+  Runtime (fp32);
+- `compiled`: the torch path with each layer's dense part compiled by `torch.compile` (inductor, dynamic shapes).
 Each pass times every answer cold on every path, the order of the paths rotating from answer to answer, so
 a busy machine slows them alike. Prints JSON: p50/p90 per path, the median paired ratio to `onednn` (same
 answer, same pass), warm-up (build and first calls), the lowest cosine of sentence and token vectors to
-`onednn`, and which path the issue's rule keeps.
+`onednn`, which path the issue's rule keeps, and which one the encoder uses by default.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import shutil
@@ -28,6 +31,7 @@ import numpy as np
 from turns import recorded
 
 from simulator.embeddings import MiniLMEmbedder
+from simulator.scoring.encoder import MiniLMEncoder
 from simulator.scoring.onnx_minilm import OnnxMiniLM
 from simulator.scoring.sentences import split_sentences
 from simulator.scoring.transformer import LeanMiniLM, Pass, resolve_precision
@@ -37,12 +41,37 @@ PUBLIC_WITHIN = 0.10  # the issue's rule: keep the fastest public path if within
 PRIVATE_MARGIN = 0.20  # private operators stay only if they win by more than 20%
 
 
+class _Prepacked:
+    """A dense layer through oneDNN's private operators: the weight reordered once, GELU fused into the product."""
+
+    def __init__(self, weight: Any, bias: Any) -> None:
+        import torch
+
+        self.bias = bias
+        self.packed = torch.ops.mkldnn._reorder_linear_weight(weight, 512)
+
+    def __call__(self, x: Any, gelu: bool = False) -> Any:
+        import torch
+
+        return torch.ops.mkldnn._linear_pointwise(x, self.packed, self.bias, "gelu" if gelu else "none", [], "none")
+
+
+def onednn(model: Any, precision: str) -> LeanMiniLM:
+    """The torch pass with every dense weight prepacked for oneDNN: the scorer's pass before issue 17."""
+    lean = LeanMiniLM(model, precision)  # type: ignore[arg-type]
+    lean.layers = [
+        dataclasses.replace(p, **{k: _Prepacked(d.weight, d.bias) for k, d in vars(p).items() if hasattr(d, "weight")})
+        for p in lean.layers
+    ]
+    return lean
+
+
 def compiled(model: Any, precision: str) -> LeanMiniLM:
-    """The plain path with `_project` and `_finish` compiled; weights are inputs, so six layers share a graph."""
+    """The torch path with `_project` and `_finish` compiled; weights are inputs, so six layers share a graph."""
     import torch
     import torch.nn.functional as F
 
-    lean = LeanMiniLM(model, precision, dense="plain")  # type: ignore[arg-type]
+    lean = LeanMiniLM(model, precision)  # type: ignore[arg-type]
     dtype, heads, eps = lean.dtype, lean.heads, lean.eps
 
     @torch.compile(dynamic=True)
@@ -91,8 +120,8 @@ def main() -> None:
     precision = resolve_precision("auto")
     cache = Path(tempfile.mkdtemp(prefix="mocksim-onnx-"))
     builders: dict[str, Callable[[], Any]] = {
-        "onednn": lambda: LeanMiniLM(model, precision, dense="onednn"),
-        "plain": lambda: LeanMiniLM(model, precision, dense="plain"),
+        "onednn": lambda: onednn(model, precision),
+        "torch": lambda: LeanMiniLM(model, precision),  # type: ignore[arg-type]
         "onnxruntime": lambda: OnnxMiniLM(model, cache),
         "compiled": lambda: compiled(model, precision),
     }
@@ -165,6 +194,7 @@ def main() -> None:
                 "public_within_10pct_of_best": p50[fastest_public] <= best * (1 + PUBLIC_WITHIN),
                 "private_wins_by_more_than_20pct": private_wins,
                 "keep": keep,
+                "default": MiniLMEncoder().runtime,
             }
         )
     )

@@ -9,8 +9,8 @@ each request shares with an earlier request of the session, as OpenAI's prompt c
 and llama.cpp's slot cache reuse it; and, stricter, with the request just before it, as a single-slot
 llama.cpp server does), the start-up probe requests, and the offline turn latency p50/p95 after warm-up: every answer is
 timed cold in each of three passes, and the p50 is taken over all of them. Beside it, `dense_floor_p50` is the
-time of the encoder's dense products alone for the same answers, measured right after each turn, and
-`p50_to_dense_floor` the ratio of the two (target 1.5).
+time of the encoder's dense products alone for the same answers, on the runtime the encoder runs on (ONNX
+Runtime by default), measured right after each turn, and `p50_to_dense_floor` the ratio of the two (target 1.5).
 """
 
 from __future__ import annotations
@@ -20,21 +20,26 @@ import json
 import statistics
 import tempfile
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 import yaml
 from _common import ROOT
 
+from simulator.embeddings import DIM, MiniLMEmbedder
 from simulator.interviewer.backends import LLMBackend, OfflineBackend, TurnContext
 from simulator.interviewer.engine import Interviewer, Plan, SimulatedClock
 from simulator.llm import get_chat_model
 from simulator.llm.testserver import FakeOpenAIServer
 from simulator.runtime import Runtime
 from simulator.scoring.encoder import MiniLMEncoder
+from simulator.scoring.onnx_minilm import session
 from simulator.scoring.sentences import split_sentences
+from simulator.scoring.transformer import LeanMiniLM
 from simulator.settings import Settings
 from simulator.store import SessionStore
 from simulator.tokens import encoding_for
@@ -63,26 +68,76 @@ def judge_reply(rt: Runtime, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def dense_floor(rt: Runtime) -> Callable[[str], float] | None:
-    """Times only the encoder's 24 dense products (6 layers x qkv, out, up with GELU, down) for an answer's token
-    count: the arithmetic no code change can remove without changing the model. Shows how much of a turn is
-    that floor, and how fast the machine was during this run."""
+    """Times only the encoder's dense products (6 layers x query, key and value, out, up with GELU, down) for an
+    answer's token count, on the runtime the encoder runs on: the arithmetic no code change can remove without
+    changing the model. Shows how much of a turn is that floor, and how fast the machine was during this run."""
     encoder = rt.scorer.encoder
     if not isinstance(encoder, MiniLMEncoder):
         return None
-    lean = encoder._model()
+    runner = encoder._model()
+    count = runner.tokenizer
 
-    def run(answer: str) -> float:
+    def tokens(answer: str) -> int:
         texts = [s.text for s in split_sentences(answer)]
-        n = sum(len(x) for x in lean.tokenizer(texts, truncation=True, max_length=lean.max_len)["input_ids"])
-        x = torch.randn(n, lean.hidden).to(lean.dtype)
+        return sum(len(x) for x in count(texts, truncation=True, max_length=runner.max_len)["input_ids"])
+
+    if isinstance(runner, LeanMiniLM):
+        lean = runner
+
+        def run_torch(answer: str) -> float:
+            x = torch.randn(tokens(answer), lean.hidden).to(lean.dtype)
+            start = time.perf_counter()
+            with torch.inference_mode():
+                for layer in lean.layers:
+                    layer.qkv(x)
+                    layer.down(layer.up(layer.out(x), gelu=True))
+            return (time.perf_counter() - start) * 1000
+
+        return run_torch
+    dense = session(_export_dense(rt.settings.home / "dense-floor"))
+
+    def run_onnx(answer: str) -> float:
+        x = np.random.default_rng(0).standard_normal((tokens(answer), DIM), dtype=np.float32)
         start = time.perf_counter()
-        with torch.inference_mode():
-            for layer in lean.layers:
-                layer.qkv(x)
-                layer.down(layer.up(layer.out(x), gelu=True))
+        dense.run(None, {"x": x})
         return (time.perf_counter() - start) * 1000
 
-    return run
+    return run_onnx
+
+
+def _export_dense(folder: Path) -> Path:
+    """The dense products of the exported encoder graph alone, from the same weights, as an ONNX file."""
+    import torch.nn.functional as F
+
+    bert = MiniLMEmbedder._load()[0].auto_model
+
+    class Dense(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert  # its weights are the module's parameters, so they are exported as weights
+
+        def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+            outs = []
+            for layer in self.bert.encoder.layer:
+                att = layer.attention
+                outs += [att.self.query(x), att.self.key(x), att.self.value(x)]
+                outs.append(layer.output.dense(F.gelu(layer.intermediate.dense(att.output.dense(x)))))
+            return tuple(outs)
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "dense.onnx"
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation notice
+        torch.onnx.export(
+            Dense().eval(),
+            (torch.randn(7, bert.config.hidden_size),),
+            str(path),
+            dynamo=False,
+            input_names=["x"],
+            dynamic_axes={"x": [0]},
+            opset_version=17,
+        )
+    return path
 
 
 def _common_prefix(a: list[int], b: list[int]) -> int:
@@ -192,6 +247,7 @@ def offline_latency(rt: Runtime, turns: list[dict[str, Any]]) -> dict[str, Any]:
     for t in turns[:5]:  # warm-up
         off.turn(TurnContext(qmap[t["question_id"]], "", t["answer"], "", 2, [], set()))
     floor = dense_floor(rt)
+    runner = rt.scorer.encoder._model() if isinstance(rt.scorer.encoder, MiniLMEncoder) else None
     lat, pass_p50, floors = [], [], []
     for _ in range(PASSES):  # each pass starts cold: no answer sentence is cached
         forget = getattr(rt.scorer.encoder, "forget", None)
@@ -216,7 +272,8 @@ def offline_latency(rt: Runtime, turns: list[dict[str, Any]]) -> dict[str, Any]:
         "answers": len(turns),
         "samples": len(lat),
         "mean_words": int(statistics.mean(len(t["answer"].split()) for t in turns)),
-        "encoder_precision": getattr(rt.scorer.encoder, "precision", "n/a"),
+        "encoder_runtime": runner.runtime if runner else "n/a",
+        "encoder_precision": runner.precision if runner else "n/a",
         "dense_floor_p50": round(statistics.median(floors), 1) if floors else None,
         "p50_to_dense_floor": round(statistics.median(lat) / statistics.median(floors), 2) if floors else None,
     }

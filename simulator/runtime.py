@@ -74,16 +74,11 @@ class Runtime:
     @cached_property
     def scorer(self) -> Scorer:
         from simulator.scoring import Scorer
-        from simulator.scoring.encoder import FakeEncoder, MiniLMEncoder
+        from simulator.scoring.encoder import get_encoder
 
-        encoder = FakeEncoder() if self.embedder.name == "fake" else MiniLMEncoder(self.settings.encoder_precision)
-        return Scorer(
-            self.rubrics,
-            self.settings.rubrics_dir,
-            encoder,
-            cache_dir=self.settings.model_cache,
-            bank=self.questions,
-        )
+        s = self.settings
+        encoder = get_encoder(self.embedder.name, s.encoder_precision, s.encoder_runtime, s.model_cache)
+        return Scorer(self.rubrics, s.rubrics_dir, encoder, cache_dir=s.model_cache, bank=self.questions)
 
     @cached_property
     def store(self) -> SessionStore:

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     encoder_precision: Literal["auto", "fp32", "bf16"] = Field(
         default="auto", description="scorer's MiniLM dense layers: bf16 when the CPU has it natively (auto), or fixed"
     )
+    encoder_runtime: Literal["onnxruntime", "torch"] = Field(
+        default="onnxruntime", description="scorer's MiniLM: ONNX Runtime (exported once to the cache), or plain torch"
+    )
     backend: str = Field(default="offline", description="a registered provider (`mocksim practice --help` lists them)")
 
     llm_base_url: str | None = Field(
@@ -113,6 +116,7 @@ class Settings(BaseSettings):
             "profile": self.profile,
             "embedder": self.embedder,
             "encoder_precision": self.encoder_precision,
+            "encoder_runtime": self.encoder_runtime,
             "backend": self.backend,
             "llm_base_url": self.llm_base_url or "(OpenAI default)",
             "llm_model": self.llm_model,

@@ -13,6 +13,7 @@ from simulator.interviewer.followups import already_asked, choose
 from simulator.interviewer.intents import classify
 from simulator.llm.base import OnText
 from simulator.runtime import Runtime
+from simulator.scoring.sentences import split_sentences
 from simulator.store import SessionStore
 
 pytestmark = pytest.mark.usefixtures("prebuilt_index")  # the index is built once per run (conftest)
@@ -199,3 +200,22 @@ def test_wrap_up_skips_a_criterion_the_rubrics_no_longer_have(fake_runtime: Runt
     only_retired.rubrics = {"gone": card.rubrics[rid]}
     empty = wrap_up_of("s2", {q.id: only_retired}, rt.question_map, rt.rubrics)
     assert empty.strongest is None and empty.weakest is None and empty.drills == []
+
+
+def test_a_turn_encodes_only_the_answer_once_the_question_is_prepared(
+    fake_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The question's side, follow-up probes included, is encoded when the question is asked (the encoder caches
+    it), so an answer's turn has only the answer's own sentences left to encode."""
+    rt = fake_runtime
+    q = rt.question_map["sd-url-shortener"]
+    seen: list[str] = []
+    encode = rt.scorer.encoder.encode
+    monkeypatch.setattr(rt.scorer.encoder, "encode", lambda texts: seen.extend(texts) or encode(texts))
+    rt.scorer.prepare(q)
+    prepared = set(seen)
+    assert {f.text for f in q.follow_ups} <= prepared and set(q.key_points) <= prepared
+    seen.clear()
+    answer = "I would hash the long URL into a base62 id. Redirects are served from a Redis cache in front of Postgres."
+    OfflineBackend(rt).turn(TurnContext(q, q.prompt, answer, "", 2, [], set()))
+    assert seen and set(seen) - prepared <= {s.text for s in split_sentences(answer)}

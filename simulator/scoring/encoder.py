@@ -1,22 +1,29 @@
 """Sentence and token vectors for the scorer, one forward pass per batch of sentences, cached by text.
 
 The MiniLM encoder gives each sentence a unit vector (mean-pooled) and its unit token vectors; the token
-vectors allow a BERTScore-style soft recall of a reference against an answer.
+vectors allow a BERTScore-style soft recall of a reference against an answer. It runs on ONNX Runtime
+(`onnx_minilm.py`, exported once into the model cache) and falls back to a plain torch pass (`transformer.py`)
+when ONNX Runtime cannot be used, or when `MOCKSIM_ENCODER_RUNTIME=torch` asks for it.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from pathlib import Path
+from typing import Any, ClassVar, Literal, Protocol
 
 import numpy as np
 
 from simulator.embeddings import FakeEmbedder, MiniLMEmbedder
 from simulator.scoring.text import words
-from simulator.scoring.transformer import LeanMiniLM, Precision, resolve_precision
+from simulator.scoring.transformer import LeanMiniLM, Pass, Precision, resolve_precision
+
+log = logging.getLogger(__name__)
+EncoderRuntime = Literal["onnxruntime", "torch"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,21 @@ class Encoder(Protocol):
     name: str
 
     def encode(self, texts: Sequence[str]) -> list[Encoded]: ...
+
+
+class Runner(Protocol):
+    """One forward pass over many texts: `OnnxMiniLM` or `LeanMiniLM`."""
+
+    tokenizer: Any
+    max_len: int
+
+    @property
+    def runtime(self) -> str: ...
+
+    @property
+    def precision(self) -> str: ...
+
+    def run(self, texts: Sequence[str]) -> Pass: ...
 
 
 class _Cache:
@@ -56,22 +78,49 @@ def _unit_rows(m: np.ndarray) -> np.ndarray:
 
 
 class MiniLMEncoder:
-    """The bundled MiniLM through the lean forward pass (`transformer.py`), shared by every encoder."""
+    """The bundled MiniLM on ONNX Runtime, or on the plain torch pass; one model per process and setting.
+
+    `precision` only applies to the torch pass (ONNX Runtime runs fp32); `cache_dir` holds the exported graph
+    (default: the settings' model cache, `MOCKSIM_CACHE_DIR`)."""
 
     name = "minilm"
     _lock = threading.Lock()
-    _models: ClassVar[dict[str, LeanMiniLM]] = {}
+    _models: ClassVar[dict[tuple[str, str, str], Runner]] = {}
 
-    def __init__(self, precision: Precision = "auto") -> None:
+    def __init__(
+        self, precision: Precision = "auto", runtime: EncoderRuntime = "onnxruntime", cache_dir: Path | None = None
+    ) -> None:
         self.precision = resolve_precision(precision)
+        self.runtime = runtime
+        self.cache_dir = cache_dir
         self._cache = _Cache()
 
-    def _model(self) -> LeanMiniLM:
+    def _model(self) -> Runner:
+        if self.cache_dir is None:
+            from simulator.settings import get_settings
+
+            self.cache_dir = get_settings().model_cache
+        key = (self.runtime, self.precision, str(self.cache_dir))
         with self._lock:
-            model = self._models.get(self.precision)
+            model = self._models.get(key)
             if model is None:
-                model = self._models[self.precision] = LeanMiniLM(MiniLMEmbedder._load(), self.precision)
+                model = self._models[key] = self._build(self.cache_dir)
             return model
+
+    def _build(self, cache_dir: Path) -> Runner:
+        st_model = MiniLMEmbedder._load()
+        if self.runtime == "onnxruntime":
+            from simulator.scoring.onnx_minilm import OnnxMiniLM, OnnxUnavailable
+
+            try:
+                return OnnxMiniLM(st_model, cache_dir)
+            except OnnxUnavailable as exc:
+                log.warning(
+                    "%s. The scorer uses the plain torch encoder instead (slower; vectors agree to cosine 0.9999); "
+                    "MOCKSIM_ENCODER_RUNTIME=torch chooses it without trying ONNX Runtime.",
+                    exc,
+                )
+        return LeanMiniLM(st_model, self.precision)
 
     def forget(self) -> None:
         """Drop every cached vector (benchmarks use this to time cold answers again)."""
@@ -106,5 +155,7 @@ class FakeEncoder:
         return out
 
 
-def get_encoder(name: str, precision: Precision = "auto") -> Encoder:
-    return FakeEncoder() if name == "fake" else MiniLMEncoder(precision)
+def get_encoder(
+    name: str, precision: Precision = "auto", runtime: EncoderRuntime = "onnxruntime", cache_dir: Path | None = None
+) -> Encoder:
+    return FakeEncoder() if name == "fake" else MiniLMEncoder(precision, runtime, cache_dir)

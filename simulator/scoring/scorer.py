@@ -142,8 +142,9 @@ class Scorer:
         return out
 
     def prepare(self, question: Question) -> None:
-        """Encode the question's side ahead of time (called when the question is asked, not when answered)."""
-        self.encoder.encode(self.question_texts(question))
+        """Encode the question's side ahead of time (called when the question is asked, not when answered): what
+        the signals compare answers with, and the follow-up probes the interviewer's evidence check compares."""
+        self.encoder.encode([*self.question_texts(question), *(f.text for f in question.follow_ups)])
 
     # ----------------------------------------------------------------- private
     def _prepare(self, it: Item) -> tuple[str, list[str], list[str]]:

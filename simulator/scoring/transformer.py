@@ -1,18 +1,18 @@
-"""A lean forward pass of the bundled MiniLM for the scorer.
+"""A lean forward pass of the bundled MiniLM in plain, public torch: the encoder's fallback runtime.
 
-The same weights and maths as the Hugging Face model, arranged for one answer at a time: every sentence is
-packed into one tensor, so the dense layers run once over the real tokens with no padding; the query, key
-and value projections are fused into one matrix, with attention's 1/sqrt(head_dim) folded into the query
-rows; attention runs sentence by sentence, with no mask. Dense layers run in bfloat16 when the CPU has native
-bf16 instructions (sentence cosine to the fp32 model >= 0.9999); attention, layer norms and the residual
-stream stay in fp32. Where torch has oneDNN, each dense weight is reordered once into oneDNN's own layout
-(not on every call) and the GELU is fused into the first feed-forward product.
+The default runtime is ONNX Runtime (`onnx_minilm.py`, measured faster by `benchmarks/encoder_runtimes.py`);
+this pass runs when ONNX Runtime cannot (`MOCKSIM_ENCODER_RUNTIME=torch`, or the export failed). The same
+weights and maths as the Hugging Face model, arranged for one answer at a time: every sentence is packed into
+one tensor, so the dense layers run once over the real tokens with no padding; the query, key and value
+projections are fused into one matrix, with attention's 1/sqrt(head_dim) folded into the query rows; attention
+runs sentence by sentence, with no mask. Dense layers run in bfloat16 when the CPU has native bf16
+instructions (sentence cosine to the fp32 model >= 0.9999); attention, layer norms and the residual stream stay
+in fp32. Only public torch operators are used (`F.linear`, `F.gelu`, `torch.bmm`, ...).
 """
 
 from __future__ import annotations
 
 import functools
-import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,9 +21,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-log = logging.getLogger(__name__)
 Precision = Literal["auto", "fp32", "bf16"]
-Dense = Literal["onednn", "plain"]  # oneDNN's prepacked weights (private torch operators) or plain F.linear
 TOKENS_PER_PASS = 4096  # a long answer is one pass; a batch of thousands is many, so memory stays bounded
 
 
@@ -65,25 +63,14 @@ def _single_threaded_blas() -> None:
 
 
 class _Dense:
-    """One dense layer: `x @ w.T + b`, with its weight prepacked for oneDNN when asked and torch has it."""
+    """One dense layer: `x @ w.T + b`, optionally followed by GELU."""
 
-    def __init__(self, weight: Any, bias: Any, prepack: bool, rows_hint: int = 512) -> None:
-        import torch
-
+    def __init__(self, weight: Any, bias: Any) -> None:
         self.weight, self.bias = weight, bias
-        self.packed: Any = None
-        if prepack and torch.backends.mkldnn.is_available():
-            try:
-                self.packed = torch.ops.mkldnn._reorder_linear_weight(weight, rows_hint)
-            except (RuntimeError, AttributeError):  # an op this torch build lacks: plain linear does the same
-                self.packed = None
 
     def __call__(self, x: Any, gelu: bool = False) -> Any:
-        import torch
         import torch.nn.functional as F
 
-        if self.packed is not None:
-            return torch.ops.mkldnn._linear_pointwise(x, self.packed, self.bias, "gelu" if gelu else "none", [], "none")
         y = F.linear(x, self.weight, self.bias)
         return F.gelu(y) if gelu else y
 
@@ -117,10 +104,11 @@ def pool(hidden: np.ndarray, lengths: list[int], out: Pass) -> None:
 
 
 class LeanMiniLM:
-    def __init__(self, st_model: Any, precision: Precision = "auto", dense: Dense = "onednn") -> None:
+    runtime = "torch"
+
+    def __init__(self, st_model: Any, precision: Precision = "auto") -> None:
         import torch
 
-        self.dense = dense
         self.precision = resolve_precision(precision)
         self.dtype = torch.bfloat16 if self.precision == "bf16" else torch.float32
         self.tokenizer = st_model.tokenizer
@@ -131,7 +119,6 @@ class LeanMiniLM:
         self.hidden = int(cfg.hidden_size)
         self.eps = float(cfg.layer_norm_eps)
         self._lock = threading.Lock()
-        self._checked = dense == "plain"  # the oneDNN path is checked on its first call
         _single_threaded_blas()
         e = bert.embeddings
 
@@ -145,7 +132,6 @@ class LeanMiniLM:
             self.ln0 = (own(e.LayerNorm.weight), own(e.LayerNorm.bias))
             self.layers = []
             scale = (self.hidden // self.heads) ** -0.5
-            pack = dense == "onednn"
             for layer in bert.encoder.layer:
                 att = layer.attention
                 q, k, v = att.self.query, att.self.key, att.self.value
@@ -155,14 +141,11 @@ class LeanMiniLM:
                         qkv=_Dense(  # the 1/sqrt(head_dim) of attention is folded into the query rows
                             own(torch.cat([q.weight * scale, k.weight, v.weight]), dt),
                             own(torch.cat([q.bias * scale, k.bias, v.bias]), dt),
-                            pack,
                         ),
-                        out=_Dense(own(att.output.dense.weight, dt), own(att.output.dense.bias, dt), pack),
+                        out=_Dense(own(att.output.dense.weight, dt), own(att.output.dense.bias, dt)),
                         ln1=(own(att.output.LayerNorm.weight), own(att.output.LayerNorm.bias)),
-                        up=_Dense(
-                            own(layer.intermediate.dense.weight, dt), own(layer.intermediate.dense.bias, dt), pack
-                        ),
-                        down=_Dense(own(layer.output.dense.weight, dt), own(layer.output.dense.bias, dt), pack),
+                        up=_Dense(own(layer.intermediate.dense.weight, dt), own(layer.intermediate.dense.bias, dt)),
+                        down=_Dense(own(layer.output.dense.weight, dt), own(layer.output.dense.bias, dt)),
                         ln2=(own(layer.output.LayerNorm.weight), own(layer.output.LayerNorm.bias)),
                     )
                 )
@@ -174,30 +157,9 @@ class LeanMiniLM:
         out = Pass([], [])
         for chunk in _chunks(ids, TOKENS_PER_PASS):
             with self._lock:  # torch already uses every core; one pass at a time keeps latency flat
-                hidden, lengths = self._forward_checked(chunk)
+                hidden, lengths = self._forward(chunk)
             pool(hidden, lengths, out)
         return out
-
-    def _forward_checked(self, ids: list[list[int]]) -> tuple[np.ndarray, list[int]]:
-        """The forward pass; on its first call through oneDNN's private operators, a failure (a signature that
-        changed in another torch) switches every layer to plain `F.linear` for good, logged once."""
-        if self._checked:
-            return self._forward(ids)
-        try:
-            out = self._forward(ids)
-        except (RuntimeError, TypeError, NotImplementedError, AttributeError) as exc:
-            log.warning("oneDNN prepacked linear failed (%s); the encoder uses plain torch linear from now on", exc)
-            self.use_plain()
-            out = self._forward(ids)
-        self._checked = True
-        return out
-
-    def use_plain(self) -> None:
-        """Drop the oneDNN-packed weights: every dense layer runs `F.linear` (public torch only)."""
-        for p in self.layers:
-            for d in (p.qkv, p.out, p.up, p.down):
-                d.packed = None
-        self.dense = "plain"
 
     def _forward(self, ids: list[list[int]]) -> tuple[np.ndarray, list[int]]:
         import torch
