@@ -3,9 +3,9 @@
 Paths, all over the same MiniLM weights and the same sentences (each answer split as the scorer splits it):
 - `onednn`: the pass the scorer ran before issue 17, with weights prepacked for oneDNN by private
   `torch.ops.mkldnn` operators; removed from the package, rebuilt here only as the A/B's reference;
-- `torch`: the package's plain torch pass (`MOCKSIM_ENCODER_RUNTIME=torch`, and the fallback), public torch only;
-- `onnxruntime`: the package's default, the same maths exported once with `torch.onnx.export` and run by ONNX
-  Runtime (fp32);
+- `torch`: the package's plain torch pass, public torch only: the default (`auto`) on CPUs with native bf16;
+- `onnxruntime`: the same maths exported once with `torch.onnx.export` and run by ONNX Runtime (fp32): the
+  default elsewhere;
 - `compiled`: the torch path with each layer's dense part compiled by `torch.compile` (inductor, dynamic shapes).
 Each pass times every answer cold on every path, the order of the paths rotating from answer to answer, so
 a busy machine slows them alike. Prints JSON: p50/p90 per path, the median paired ratio to `onednn` (same

@@ -39,8 +39,10 @@ class Settings(BaseSettings):
     encoder_precision: Literal["auto", "fp32", "bf16"] = Field(
         default="auto", description="scorer's MiniLM dense layers: bf16 when the CPU has it natively (auto), or fixed"
     )
-    encoder_runtime: Literal["onnxruntime", "torch"] = Field(
-        default="onnxruntime", description="scorer's MiniLM: ONNX Runtime (exported once to the cache), or plain torch"
+    encoder_runtime: Literal["auto", "onnxruntime", "torch"] = Field(
+        default="auto",
+        description="scorer's MiniLM: plain torch on CPUs with native bf16, ONNX Runtime (exported once to the "
+        "cache) elsewhere; or either by name",
     )
     backend: str = Field(default="offline", description="a registered provider (`mocksim practice --help` lists them)")
 

@@ -81,9 +81,10 @@ def test_a_damaged_export_is_exported_again(minilm: MiniLMEmbedder, tmp_path: Pa
 
 
 @pytest.mark.parametrize("precision", ["fp32", "bf16"])
-def test_the_default_encoder_runs_on_onnx_runtime_and_agrees_with_the_torch_fallback(
-    minilm: MiniLMEmbedder, model_cache: Path, precision: str
+def test_the_onnx_runtime_encoder_agrees_with_the_torch_pass(
+    minilm: MiniLMEmbedder, model_cache: Path, precision: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("MOCKSIM_ENCODER_RUNTIME", "onnxruntime")
     default = Runtime(Settings(resources=PROJECT_ROOT)).scorer.encoder
     assert isinstance(default, MiniLMEncoder)
     assert default._model().runtime == "onnxruntime"
@@ -96,6 +97,15 @@ def test_the_default_encoder_runs_on_onnx_runtime_and_agrees_with_the_torch_fall
     for a, b in zip(default.encode(TEXTS), fallback.encode(TEXTS), strict=True):
         assert float(a.vector @ b.vector) >= 0.9999
         assert cosines(a.tokens, b.tokens).min() >= token_floor
+
+
+@pytest.mark.parametrize(("precision", "runtime"), [("bf16", "torch"), ("fp32", "onnxruntime")])
+def test_auto_runs_torch_where_bf16_is_native_and_onnx_runtime_elsewhere(
+    precision: str, runtime: str, tmp_path: Path
+) -> None:
+    assert MiniLMEncoder(precision, "auto", tmp_path).runtime == runtime  # type: ignore[arg-type]
+    assert MiniLMEncoder(precision, "torch", tmp_path).runtime == "torch"  # type: ignore[arg-type]
+    assert MiniLMEncoder(precision, "onnxruntime", tmp_path).runtime == "onnxruntime"  # type: ignore[arg-type]
 
 
 def test_the_setting_chooses_the_torch_pass(minilm: MiniLMEmbedder, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -31,7 +31,7 @@ def index(rebuild: bool = typer.Option(False, "--rebuild", help="rebuild even wh
         typer.echo(f"question index is up to date ({len(questions)} questions)")
     else:
         _build(rt, rebuild)
-    rt.scorer.encoder.encode(["warm up"])  # loads the encoder; the first run exports it to ONNX into the cache
+    rt.scorer.encoder.encode(["warm up"])  # loads the encoder (ONNX Runtime: first run exports it to the cache)
     rt.scorer.star.weights()  # trains and caches the STAR classifier once, so the first answer is quick
     typer.echo("scorer ready")
 

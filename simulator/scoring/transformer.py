@@ -1,7 +1,9 @@
-"""A lean forward pass of the bundled MiniLM in plain, public torch: the encoder's fallback runtime.
+"""A lean forward pass of the bundled MiniLM in plain, public torch.
 
-The default runtime is ONNX Runtime (`onnx_minilm.py`, measured faster by `benchmarks/encoder_runtimes.py`);
-this pass runs when ONNX Runtime cannot (`MOCKSIM_ENCODER_RUNTIME=torch`, or the export failed). The same
+It is the default runtime on CPUs with native bf16, where its bf16 dense layers beat ONNX Runtime's fp32 pass
+(`benchmarks/encoder_runtimes.py`, quiet host: paired ratio 1.06 to the removed private pass, ONNX Runtime
+1.9); elsewhere ONNX Runtime is the default (`onnx_minilm.py`) and this pass is its fallback when the export
+fails. `MOCKSIM_ENCODER_RUNTIME` chooses either. The same
 weights and maths as the Hugging Face model, arranged for one answer at a time: every sentence is packed into
 one tensor, so the dense layers run once over the real tokens with no padding; the query, key and value
 projections are fused into one matrix, with attention's 1/sqrt(head_dim) folded into the query rows; attention
