@@ -34,6 +34,10 @@ def test_intents() -> None:
     assert classify("/hint").command == "hint" and classify("skip").command == "skip"
     assert classify("Can I assume the input fits in memory?").kind == "clarification"
     assert classify("What scale are we talking about?").kind == "clarification"
+    assert classify("Which database do you use today?").kind == "clarification"
+    # a guess offered as a question is an answer, and gets scored
+    for guess in ("Honestly not sure, maybe shard by user id?", "I think a queue?", "We could cache it in Redis?"):
+        assert classify(guess).kind == "answer", guess
     assert (
         classify(
             "I would shard by user id because writes dominate. Does that make sense to you, "

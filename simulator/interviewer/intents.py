@@ -20,6 +20,12 @@ CLARIFY_START = re.compile(
     re.I,
 )
 
+# a guess offered as a question ("maybe shard by user id?") is an answer to score, not a question to answer
+TENTATIVE = re.compile(
+    r"\b(maybe|perhaps|probably|possibly|i think|i guess|not sure|my guess|i suppose|we could)\b",
+    re.I,
+)
+
 Kind = Literal["command", "clarification", "answer"]
 
 
@@ -39,6 +45,7 @@ def classify(text: str) -> Intent:
     words = len(stripped.split())
     questions = stripped.count("?")
     # a short turn that asks something is a clarifying question, not an answer
-    if questions >= 1 and ((words <= 40 and CLARIFY_START.search(stripped)) or (words <= 15 and low.endswith("?"))):
+    asks = words <= 15 and low.endswith("?") and not TENTATIVE.search(low)
+    if questions >= 1 and ((words <= 40 and CLARIFY_START.search(stripped)) or asks):
         return Intent("clarification", stripped)
     return Intent("answer", stripped)
