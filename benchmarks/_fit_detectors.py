@@ -109,7 +109,14 @@ def fit_detectors(
     }
     dim = vectors.shape[1]
     return Detectors(
-        fitted_on="", encoder=encoder, dim=dim, c=best, reach=REACH, min_words=min(words), criteria=criteria
+        fitted_on="",
+        encoder=encoder,
+        dim=dim,
+        c=best,
+        reach=REACH,
+        min_words=min(words),
+        fade_words=min(words),
+        criteria=criteria,
     ), report
 
 

@@ -22,7 +22,9 @@ DIM = 4
 def _toy(weight: float, reach: int = 1) -> Detectors:
     """One detector on a 4-d vector: the first component pushes towards 'present' by `weight`."""
     det = Detector(bias=0.0, rule=0.0, vector=[weight, 0.0, 0.0, 0.0], answers=10)
-    return Detectors(encoder="toy", dim=DIM, c=1.0, reach=reach, min_words=40, criteria={"star.result": det})
+    return Detectors(
+        encoder="toy", dim=DIM, c=1.0, reach=reach, min_words=40, fade_words=40, criteria={"star.result": det}
+    )
 
 
 def test_the_shipped_file_is_checked_data_for_minilm_and_names_real_criteria() -> None:
@@ -56,6 +58,8 @@ def test_no_detector_outside_what_was_fitted() -> None:
     vec = np.array([1.0, 0, 0, 0], np.float32)
     det = _toy(50.0)
     assert det.level("star.result", 3, vec, words=39) is None  # shorter than any training answer
+    # it fades in over the next 40 words, so a few more words never switch every detector on at once
+    assert [det.level("star.result", 1, vec, words=w) for w in (40, 44, 46, 80)] == [1, 1, 2, 2]
     assert det.level("star.action", 3, vec, words=100) is None  # no detector for this criterion
     assert det.level("star.result", 3, np.ones(7, np.float32), words=100) is None  # another vector size
 

@@ -43,6 +43,11 @@ class Detectors(BaseModel):
         description="words in the shortest training answer; a shorter answer is outside what was fitted, so its "
         "rule levels stand",
     )
+    fade_words: int = Field(
+        ge=1,
+        description="words past min_words over which a detector fades in from the rule's reading to its own, so "
+        "a few more words never switch every detector on at once",
+    )
     reach: int = Field(
         ge=0,
         le=4,
@@ -67,6 +72,8 @@ class Detectors(BaseModel):
         p = self.probability(key, rule_level, answer_vector) if words >= self.min_words else None
         if p is None:
             return None
+        weight = min(1.0, (words - self.min_words) / self.fade_words)
+        p = weight * p + (1.0 - weight) * (rule_level - LOWEST) / (TOP - LOWEST)  # the rule's level, as a probability
         learned = max(rule_level - self.reach, min(rule_level + self.reach, level_of(p)))
         return learned if rule_level >= TOP else min(learned, TOP - 1)
 
