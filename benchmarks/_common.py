@@ -44,6 +44,15 @@ def spearman(a: list[float], b: list[float]) -> float:
     return float(spearmanr(a, b).statistic)
 
 
+def cohen_kappa(truth: list[bool], said: list[bool]) -> float | None:
+    """Agreement on a yes/no mark beyond chance; None when both always say the same thing."""
+    n = len(truth)
+    acc = sum(t == s for t, s in zip(truth, said, strict=True)) / n
+    pa, pb = sum(truth) / n, sum(said) / n
+    pe = pa * pb + (1 - pa) * (1 - pb)
+    return (acc - pe) / (1 - pe) if pe < 1 else None
+
+
 def pearson(a: list[float], b: list[float]) -> float:
     from scipy.stats import pearsonr
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks._common import cohen_kappa
 from simulator.contracts import Scorecard
 from simulator.scoring.detectors import Detector, Detectors
 
@@ -27,10 +28,7 @@ REACH = 1  # levels a detector may move the rule's reading; ±1 cost 0.016 test 
 
 
 def _kappa(truth: np.ndarray, said: np.ndarray) -> float:
-    acc = float((truth == said).mean())
-    pa, pb = float(truth.mean()), float(said.mean())
-    pe = pa * pb + (1 - pa) * (1 - pb)
-    return (acc - pe) / (1 - pe) if pe < 1 else 0.0
+    return cohen_kappa(truth.tolist(), said.tolist()) or 0.0
 
 
 def _tables(

@@ -26,6 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._common import cohen_kappa, spearman  # noqa: E402
 from benchmarks._fit_detectors import fit_detectors, write_detectors  # noqa: E402
 from benchmarks._fit_overall import fit_overall, write_overall  # noqa: E402
 from simulator.contracts import Scorecard  # noqa: E402
@@ -81,12 +82,6 @@ def qwk(a: list[int], b: list[int], k: int = 5) -> float:
     return float(1 - (w * o).sum() / (w * e).sum())
 
 
-def spearman(a: list[float], b: list[float]) -> float:
-    from scipy.stats import spearmanr
-
-    return float(spearmanr(a, b).statistic)
-
-
 def adjacent_ordered(labels: list[int], scores: list[float]) -> float:
     """Pairs whose labels differ by exactly one: the share the scorer orders the same way (ties count half)."""
     right = total = 0.0
@@ -127,14 +122,11 @@ def criterion_agreement(rows: list[dict[str, Any]], cards: list[Scorecard]) -> d
                 pairs[key].append((bool(present), c.rubrics[rid].criteria[cid].level >= 3))
     out: dict[str, Any] = {}
     for key, ps in sorted(pairs.items()):
-        acc = sum(a == b for a, b in ps) / len(ps)
-        pa = sum(a for a, _ in ps) / len(ps)
-        pb = sum(b for _, b in ps) / len(ps)
-        pe = pa * pb + (1 - pa) * (1 - pb)
+        k = cohen_kappa([a for a, _ in ps], [b for _, b in ps])
         out[key] = {
             "n": len(ps),
-            "accuracy": round(acc, 3),
-            "kappa": round((acc - pe) / (1 - pe), 3) if pe < 1 else None,
+            "accuracy": round(sum(a == b for a, b in ps) / len(ps), 3),
+            "kappa": None if k is None else round(k, 3),
         }
     by_rubric: dict[str, list[float]] = defaultdict(list)
     for key, v in out.items():

@@ -199,14 +199,11 @@ class Scorer:
         signals: list[Signal] = [fn(a, q) for fn in fns]
         evidence = list(dict.fromkeys(e for s in signals for e in s.evidence))[: self.MAX_QUOTES]
         uncued = not evidence and crit.signals[0] not in self.STRUCTURAL  # nothing carries this criterion's cue
-        level = min(self.rule_level(signals), self.NO_EVIDENCE_CAP) if uncued else self.rule_level(signals)
-        learned = (
-            None
-            if self.detectors is None
-            else self.detectors.level(f"{rid}.{crit.id}", level, a.answer_vector, a.total_words)
-        )
-        if learned is not None:
-            level = min(learned, self.NO_EVIDENCE_CAP) if uncued else learned
+        cap = self.NO_EVIDENCE_CAP if uncued else TOP
+        level = min(self.rule_level(signals), cap)
+        if self.detectors is not None:
+            learned = self.detectors.level(f"{rid}.{crit.id}", level, a.answer_vector, a.total_words)
+            level = level if learned is None else min(learned, cap)
         gap = next((s.gap for s in signals if s.gap), "")
         good = self.lex.tuning.is_good(level)
         if level >= TOP:
