@@ -250,9 +250,7 @@ def offline_latency(rt: Runtime, turns: list[dict[str, Any]]) -> dict[str, Any]:
     runner = rt.scorer.encoder._model() if isinstance(rt.scorer.encoder, MiniLMEncoder) else None
     lat, pass_p50, floors = [], [], []
     for _ in range(PASSES):  # each pass starts cold: no answer sentence is cached
-        forget = getattr(rt.scorer.encoder, "forget", None)
-        if forget is not None:
-            forget()
+        rt.scorer.forget()
         this_pass = []
         for t in turns:
             q = qmap[t["question_id"]]

@@ -9,7 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import simulator.scoring.intent
+import simulator.scoring.star_model
+from simulator.scoring.encoder import FakeEncoder, MiniLMEncoder
 from simulator.scoring.fitted import Weights, cached, logistic
+from simulator.scoring.intent import IntentModel
+from simulator.scoring.lexicon import load_lexicon
+from simulator.scoring.star_model import StarClassifier
+from simulator.settings import PROJECT_ROOT
 
 from .fitted_models import REFRESH, SHIPPED, fit_fake_models
 
@@ -35,6 +42,29 @@ def test_a_miss_fits_and_stores_a_hit_reads_and_a_damaged_file_is_refitted(tmp_p
     assert not list(tmp_path.glob("*.part.npz")), "no partial file is left behind"
     cached(None, "toy", "data v1", lambda: _counting_fit(calls))
     assert len(calls) == 4, "no cache folder: every call fits"
+
+
+def test_models_fitted_on_other_vectors_are_cached_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The STAR and intent models are cached under what produced the vectors they were fitted on (model, runtime,
+    precision), so a cache folder shared by two encoder runtimes never hands one runtime's fit to the other."""
+    identities = {MiniLMEncoder(p, r, tmp_path).identity for p in ("fp32", "bf16") for r in ("torch", "onnxruntime")}
+    assert len(identities) == 4
+    keys: list[tuple[str, str]] = []
+
+    def record(cache_dir: Path | None, prefix: str, key: str, fit: object) -> Weights:
+        keys.append((prefix, key))
+        return np.zeros((1, 1), np.float32), np.zeros(1, np.float32)
+
+    for module in (simulator.scoring.star_model, simulator.scoring.intent):
+        monkeypatch.setattr(module, "cached", record)
+    rubrics = PROJECT_ROOT / "rubrics"
+    for identity in ("fake", "fake/another-runtime"):
+        encoder = FakeEncoder()
+        monkeypatch.setattr(encoder, "identity", identity)
+        StarClassifier(encoder, load_lexicon(rubrics), rubrics, tmp_path).weights()
+        IntentModel(encoder, rubrics, (), tmp_path).weights()
+    star, intent = ([k for p, k in keys if p == name] for name in ("star", "intent"))
+    assert len(star) == len(intent) == 2 and star[0] != star[1] and intent[0] != intent[1]
 
 
 def test_a_logistic_fit_separates_what_it_was_fitted_on() -> None:

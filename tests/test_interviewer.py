@@ -223,3 +223,32 @@ def test_a_turn_encodes_only_the_answer_once_the_question_is_prepared(
     answer = "I would hash the long URL into a base62 id. Redirects are served from a Redis cache in front of Postgres."
     OfflineBackend(rt).turn(TurnContext(q, q.prompt, answer, "", 2, [], set()))
     assert seen and set(seen) - prepared <= {s.text for s in split_sentences(answer)}
+
+
+def test_a_turn_reads_the_answer_once_and_each_card_keeps_its_own_coverage(
+    fake_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scorer and the interviewer's evidence check share one reading of the answer; scoring the same words
+    against two questions still gives each card the coverage of its own question, as a fresh scorer would."""
+    import simulator.interviewer.evidence
+    import simulator.scoring.analysis
+    import simulator.scoring.scorer
+
+    rt = fake_runtime
+    reads: list[str] = []
+    real = simulator.scoring.analysis.analyse
+    for module in (simulator.scoring.analysis, simulator.scoring.scorer, simulator.interviewer.evidence):
+        monkeypatch.setattr(
+            module, "analyse", lambda text, *rest: reads.append(text) or real(text, *rest), raising=False
+        )
+    short, design = rt.question_map["sd-url-shortener"], rt.question_map["sd-rate-limiter-service"]
+    answer = "I would hash the long URL into a base62 id. A token bucket per user in Redis limits the writes."
+    OfflineBackend(rt).turn(TurnContext(short, short.prompt, answer, "", 2, [], set()))
+    assert reads == [answer]
+    shared = [rt.scorer.score(answer, question=q) for q in (short, design, short)]
+    assert reads == [answer]
+    rt.scorer.forget()
+    fresh = [rt.scorer.score(answer, question=q) for q in (short, design)]
+    assert len(reads) == 2
+    assert [c.model_dump() for c in shared[:2]] == [c.model_dump() for c in fresh]
+    assert shared[0].model_dump() == shared[2].model_dump() and shared[0].coverage != shared[1].coverage

@@ -12,7 +12,6 @@ import numpy as np
 from simulator.contracts import Question, Scorecard
 from simulator.interviewer.plan_data import EvidenceFile
 from simulator.scoring import coverage as cov
-from simulator.scoring.analysis import analyse
 from simulator.scoring.scorer import Scorer
 
 SAME_TARGET = 0.6  # cosine at which a model's free-text probe is taken to aim at a key point or a bank probe
@@ -50,7 +49,7 @@ class EvidenceCheck:
                     ev.evidenced.add(f"{rid}.{cid}")
         if question is None or not question.key_points or not answer.strip():
             return ev
-        a = analyse(answer, self.scorer.encoder, self.scorer.lex, self.scorer.calibration)
+        a = self.scorer.analyse(answer)
         if not a.sentences:
             return ev
         probes = [f for f in question.follow_ups if f.key_point is not None]

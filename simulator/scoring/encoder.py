@@ -44,6 +44,11 @@ class Encoded:
 class Encoder(Protocol):
     name: str
 
+    @property
+    def identity(self) -> str:
+        """What produced the vectors (model, runtime, precision): models fitted on them are cached under it."""
+        ...
+
     def encode(self, texts: Sequence[str]) -> list[Encoded]: ...
 
 
@@ -104,6 +109,10 @@ class MiniLMEncoder:
         self.cache_dir = cache_dir
         self._cache = _Cache()
 
+    @property
+    def identity(self) -> str:
+        return f"{self.name}/{self.runtime}/{self.precision}"
+
     def _model(self) -> Runner:
         if self.cache_dir is None:
             from simulator.settings import get_settings
@@ -152,6 +161,7 @@ class FakeEncoder:
     """Deterministic encoder for unit tests: hashed bag-of-words sentence vectors, one vector per word."""
 
     name = "fake"
+    identity = "fake"
 
     def __init__(self) -> None:
         self._emb = FakeEmbedder()

@@ -117,7 +117,7 @@ class IntentModel:
 
     def _fit(self) -> Weights:
         rows = [(e.text, e.intent) for e in load_exemplars(self.rubrics_dir)] + self._bank
-        key = "\n".join(f"{i}\t{t}" for t, i in rows) + self.encoder.name + str(self.config.c)
+        key = "\n".join(f"{i}\t{t}" for t, i in rows) + self.encoder.identity + str(self.config.c)
 
         def fit() -> Weights:
             chars = self.config.prompt_chars

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +30,7 @@ from simulator.scoring.star_model import StarClassifier
 from simulator.tokens import encoding_for
 
 MAX_ANSWER_TOKENS = 3000
+ANALYSES_KEPT = 8  # answers whose reading is kept, so a turn's scorer and evidence check read each answer once
 
 
 @dataclass
@@ -88,6 +92,8 @@ class Scorer:
         keys = {f"{r.id}.{c.id}" for r in rubrics.values() for c in r.criteria}
         self.detectors: Detectors | None = detectors_for(rubrics_dir, encoder.name, keys)
         self.max_tokens = max_tokens
+        self._analyses: OrderedDict[str, Analysis] = OrderedDict()
+        self._analyses_lock = threading.Lock()
         unknown = [
             f"rubrics/{r.id}.yaml: criterion '{c.id}': signals: unknown signal '{s}'"
             for r in rubrics.values()
@@ -145,6 +151,30 @@ class Scorer:
         """Encode the question's side ahead of time (called when the question is asked, not when answered): what
         the signals compare answers with, and the follow-up probes the interviewer's evidence check compares."""
         self.encoder.encode([*self.question_texts(question), *(f.text for f in question.follow_ups)])
+
+    def analyse(self, text: str) -> Analysis:
+        """The answer read once (split, cue matches, vectors): a turn's scorecard and the interviewer's evidence
+        check both read it. Each caller gets its own shallow copy, since scoring sets the copy's roles and
+        coverage; the sentences and vectors are shared and never changed."""
+        with self._analyses_lock:
+            found = self._analyses.get(text)
+            if found is not None:
+                self._analyses.move_to_end(text)
+                return copy.copy(found)
+        fresh = analyse(text, self.encoder, self.lex, self.calibration)
+        with self._analyses_lock:
+            self._analyses[text] = fresh
+            while len(self._analyses) > ANALYSES_KEPT:
+                self._analyses.popitem(last=False)
+        return copy.copy(fresh)
+
+    def forget(self) -> None:
+        """Drop every kept reading and cached vector (benchmarks use this to time cold answers again)."""
+        with self._analyses_lock:
+            self._analyses.clear()
+        forget = getattr(self.encoder, "forget", None)
+        if forget is not None:
+            forget()
 
     # ----------------------------------------------------------------- private
     def _prepare(self, it: Item) -> tuple[str, list[str], list[str]]:
@@ -217,7 +247,7 @@ class Scorer:
     def detector_input(self, it: Item) -> tuple[np.ndarray, int]:
         """What the detectors read of this answer, besides the rule levels: its mean sentence vector and its
         word count once repeats are dropped (used to fit them)."""
-        a = analyse(self._prepare(it)[0], self.encoder, self.lex, self.calibration)
+        a = self.analyse(self._prepare(it)[0])
         return a.answer_vector, a.total_words
 
     @staticmethod
@@ -226,7 +256,7 @@ class Scorer:
 
     def _score(self, it: Item, text: str, flags: list[str], notices: list[str]) -> Scorecard:
         q = it.question
-        a = analyse(text, self.encoder, self.lex, self.calibration)
+        a = self.analyse(text)
         plan = self._plan(it, a)
         rubric_ids = plan.rubrics
         if not a.prose and not a.sentences:

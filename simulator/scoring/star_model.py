@@ -178,7 +178,7 @@ class StarClassifier:
 
     def _train(self) -> Weights:
         examples = load_training(self.rubrics_dir)
-        key = "\n".join(f"{e.role}\t{e.story}\t{e.text}" for e in examples) + self.encoder.name
+        key = "\n".join(f"{e.role}\t{e.story}\t{e.text}" for e in examples) + self.encoder.identity
         key += self.settings.model_dump_json()
         return cached(
             self.cache_dir,
