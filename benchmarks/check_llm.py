@@ -106,7 +106,7 @@ def main() -> None:
                 )
             summary = next((e for e in events if e["type"] == "summary"), summary)
         if not iv.finished:
-            summary = wire(iv.wrap_up()[0])
+            summary = next((e for e in map(wire, iv.wrap_up()) if e["type"] == "summary"), summary)
     usage = summary.get("usage", {})
     idle = server_cpu_after(args.server_pid)
     fallbacks = [t for t in turns if t["fallback"]]
