@@ -15,11 +15,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
+import httpx
 import pytest
 
 from simulator.runtime import Runtime
 from simulator.settings import PROJECT_ROOT, Settings
+from simulator.ui.signin_middleware import LINK_COOKIE
 
 from .oidc_provider import REFUSAL, Provider, oidc_provider
 from .servers import free_port, streamlit_app
@@ -155,6 +158,17 @@ def test_sign_in_returns_to_the_link_opened_and_says_why_it_failed(tmp_path: Pat
     home = tmp_path / "home"
     ada_sid = _seed(home, "ada@example.com", ADA_SAYS)
     with _served(tmp_path, home) as (idp, url, page):
+        # the carried link is only ever a page of this app: a foreign Referer is not kept, a forged cookie not followed
+        with httpx.Client(base_url=url, trust_env=False) as http:
+            kept = http.get("/auth/login", headers={"Referer": "https://evil.example/review?session=s-1"})
+            assert f"{LINK_COOKIE}=; Max-Age=0" in kept.headers.get_list("set-cookie")[-1]
+            forged = {LINK_COOKIE: quote("https://evil.example/review", safe="")}
+            back = http.get("/oauth2callback?error=access_denied&state=x", cookies=forged)
+            assert back.status_code == 302 and back.headers["location"] == "/?signin_error=access_denied"
+            own = {LINK_COOKIE: quote("/review?session=s-1&next=https://evil.example", safe="")}
+            back = http.get("/oauth2callback?error=access_denied&state=x", cookies=own)
+            assert back.headers["location"] == "/review?session=s-1&signin_error=access_denied"
+
         idp.user = ADA
         page.goto(f"{url}/?session={ada_sid}")  # a saved session's link, opened signed out
 
