@@ -64,17 +64,18 @@ def _signed_in(headers: MutableHeaders) -> bool:
 
 
 class SignInReturn:
+    """The ASGI middleware: everything but GET /auth/login and GET /oauth2callback passes through untouched."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("method") != "GET":
-            await self.app(scope, receive, send)
-            return
-        base = _configured_base() if scope["path"] in (_route("auth/login"), _route("oauth2callback")) else None
+        login, callback = _route("auth/login"), _route("oauth2callback")
+        wanted = scope["type"] == "http" and scope.get("method") == "GET" and scope["path"] in (login, callback)
+        base = _configured_base() if wanted else None
         if base is None:
             await self.app(scope, receive, send)
-        elif scope["path"] == _route("auth/login"):
+        elif scope["path"] == login:
             await self._login(scope, receive, send, base)
         else:
             await self._callback(scope, receive, send, base)
