@@ -17,7 +17,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 run: setup index serve
 
 serve:
-	MOCKSIM_SERVER_ADDRESS=$(ADDRESS) $(BIN)/streamlit run streamlit_app.py --server.headless true \
+	MOCKSIM_SERVER_ADDRESS=$(ADDRESS) $(BIN)/streamlit run mocksim_server.py --server.headless true \
 		--server.port $(PORT) --server.address $(ADDRESS) --browser.gatherUsageStats false
 
 test: setup-dev lint pytest

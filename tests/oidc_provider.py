@@ -1,6 +1,7 @@
 """A loopback OpenID Connect provider the sign-in tests start: discovery, authorize (signs in whoever the test
-chose, at once), token (an RS256 id_token with the nonce, checked client secret and PKCE), jwks and end-session.
-Streamlit reads the identity from the id_token only, so there is no userinfo endpoint."""
+chose, at once, or sends back the error the test chose, as when consent is denied), token (an RS256 id_token with
+the nonce, checked client secret and PKCE: a test changes `client_secret` to make the exchange fail), jwks and
+end-session. Streamlit reads the identity from the id_token only, so there is no userinfo endpoint."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
+REFUSAL = "<b>Your account is locked</b>: call +1 555 0100"  # provider text the app must not show
+
 
 @dataclass
 class Provider:
@@ -30,6 +33,7 @@ class Provider:
     user: dict[str, Any] = field(default_factory=dict)  # the claims of whoever signs in next
     issued: list[str] = field(default_factory=list)  # subjects an id_token was issued for, in order
     logouts: int = 0
+    refuse: str | None = None  # an OAuth error code: authorize sends it back instead of a code
     pkce_verified: int = 0  # code exchanges whose PKCE verifier matched the challenge
     key: RSAKey = field(default_factory=lambda: RSAKey.generate_key(2048, parameters={"kid": "stub-1"}))
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -55,6 +59,9 @@ class Provider:
             return 400, f"unknown client or redirect_uri: {q.get('client_id')} {q.get('redirect_uri')}"
         if q.get("response_type") != "code" or "openid" not in q.get("scope", "").split():
             return 400, "expected response_type=code and the openid scope"
+        if self.refuse:
+            said = {"error": self.refuse, "error_description": REFUSAL, "state": q.get("state", "")}
+            return 302, f"{self.redirect_uri}?{urlencode(said)}"
         code = secrets.token_urlsafe(16)
         self.codes[code] = {"claims": dict(self.user), "nonce": q.get("nonce"), "challenge": q.get("code_challenge")}
         return 302, f"{self.redirect_uri}?{urlencode({'code': code, 'state': q.get('state', '')})}"

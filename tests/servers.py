@@ -24,17 +24,22 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_app(
-    env: dict[str, str], log_path: Path, *, port: int | None = None, args: Sequence[str] = ()
+    env: dict[str, str],
+    log_path: Path,
+    *,
+    port: int | None = None,
+    args: Sequence[str] = (),
+    script: str = "streamlit_app.py",
 ) -> Iterator[str]:
-    """`streamlit run streamlit_app.py` on a loopback port (a free one unless given) with extra command-line `args`;
-    yields its URL once /_stcore/health says ok."""
+    """`streamlit run streamlit_app.py` (or `script`, e.g. mocksim_server.py) on a loopback port (a free one unless
+    given) with extra command-line `args`; yields its URL once /_stcore/health says ok."""
     port = port or free_port()
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "streamlit"),
                 "run",
-                "streamlit_app.py",
+                script,
                 "--server.headless",
                 "true",
                 "--server.port",

@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from simulator.ui.access import config_problems, owner_from_claims
+from simulator.ui.signin_return import app_link, failure_message, public_base, with_error
 
 from .apptest_helpers import APP, button
 from .servers import free_port
@@ -49,12 +50,51 @@ def test_a_broken_auth_section_names_each_key_to_fix() -> None:
     assert "/oauth2callback" in bad[0] and "at least 32" in bad[1] and "openid-configuration" in bad[2]
 
 
-def _app(auth: dict[str, Any], user: dict[str, Any], url: str = "http://127.0.0.1:8501/") -> AppTest:
+def test_only_a_page_of_this_app_is_carried_through_sign_in() -> None:
+    base = public_base("https://mocksim.example.com/oauth2callback")
+    assert base == "https://mocksim.example.com"
+    assert app_link("https://mocksim.example.com/review?session=s-1", base) == "/review?session=s-1"
+    assert app_link("/?session=s-1&utm=x&session=../../etc", base) == "/?session=s-1", "unknown or bad params go"
+    assert app_link("https://mocksim.example.com/", base) is None, "the home page needs no carrying"
+    for foreign in (
+        "https://evil.example/review?session=s-1",
+        "//evil.example/review",
+        "https://mocksim.example.com@evil.example/review",
+        "http://mocksim.example.com/review",  # another scheme
+        "https://mocksim.example.com:8443/review",  # another port
+        "https://mocksim.example.com/admin",  # not a page of the app
+        "/\\evil.example/review",
+        "javascript:alert(1)",
+        "/review?session=" + "s" * 400,  # no link the app makes is this long
+    ):
+        assert app_link(foreign, base) is None, foreign
+    under = public_base("https://example.com/mocksim/oauth2callback")
+    assert under == "https://example.com/mocksim"
+    assert app_link("https://example.com/mocksim/progress", under) == "/mocksim/progress"
+    assert app_link("https://example.com/mocksimx/progress", under) is None
+    assert app_link("https://example.com/progress", under) is None
+    assert with_error("/review?session=s-1", base, "access_denied") == "/review?session=s-1&signin_error=access_denied"
+    assert with_error(None, under, "<b>x</b>") == "/mocksim/?signin_error=provider_error"
+
+
+def test_a_failed_sign_in_is_explained_without_echoing_the_link() -> None:
+    assert "did not grant access" in failure_message("access_denied")
+    assert "`server_error`" in failure_message("server_error")
+    odd = failure_message("<img src=x onerror=alert(1)>")
+    assert "refused the sign-in.**" in odd and "<img" not in odd and "alert" not in odd
+    for code in ("access_denied", "exchange_failed", "server_error", "??"):
+        assert "try again" in failure_message(code) and "client secret" in failure_message(code)
+
+
+def _app(
+    auth: dict[str, Any], user: dict[str, Any], url: str = "http://127.0.0.1:8501/", query: dict[str, str] | None = None
+) -> AppTest:
     st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=180)
     at.secrets["auth"] = auth
     at.user = user
     at.context = {"url": url}
+    at.query_params.update(query or {})
     return at.run()
 
 
@@ -97,3 +137,19 @@ def test_signed_in_user_is_named_can_sign_out_and_cannot_switch_profile() -> Non
     at.sidebar.button[0].click().run()  # Sign out
     assert not at.exception
     assert [b.label for b in at.button] == ["Sign in"] and not at.sidebar.caption
+
+
+def test_the_prompt_says_why_the_last_sign_in_failed_and_a_signed_in_user_is_not_told() -> None:
+    at = _app(GOOD, {"is_logged_in": False}, query={"signin_error": "access_denied", "session": "s-1"})
+    assert not at.exception
+    assert "did not grant access" in at.error[0].value and "press **Sign in** to try again" in at.error[0].value
+    assert [b.label for b in at.button] == ["Sign in"]
+    at = _app(GOOD, {"is_logged_in": False}, query={"signin_error": "exchange_failed"})
+    assert "Sign-in did not complete" in at.error[0].value and "client secret" in at.error[0].value
+    at = _app(GOOD, {"is_logged_in": False}, query={"signin_error": "<b>call 555</b>"})
+    assert "refused the sign-in" in at.error[0].value and "555" not in at.error[0].value
+    at = _app(GOOD, {"is_logged_in": False})
+    assert not at.error, "no failure, no message"
+    at = _app(GOOD, {**ADA, "email_verified": True}, query={"signin_error": "access_denied"})
+    assert not at.exception and not at.error
+    assert "signin_error" not in at.query_params, "a signed-in user's links do not carry the old failure"

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
+from simulator.ui.signin_return import ERROR_PARAM, failure_message
+
 REQUIRED = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
 MIN_COOKIE_SECRET = 32  # characters; `openssl rand -hex 32` gives 64
 DISCOVERY_TIMEOUT_S = 5.0
@@ -139,6 +141,9 @@ def _stop_with(message: str) -> None:
 
 def _sign_in_prompt(section: Mapping[str, Any]) -> None:
     st.title("mocksim")
+    failure = st.query_params.get(ERROR_PARAM)
+    if failure:
+        st.error(failure_message(failure))
     st.write("Sign in to practise. Your sessions and transcripts are yours only: nobody else who signs in sees them.")
     target = _origin(str(section["redirect_uri"]))
     here = st.context.url
@@ -186,6 +191,7 @@ def require_sign_in() -> None:
         _sign_in_prompt(section)
         st.stop()
     assert claims is not None
+    st.query_params.pop(ERROR_PARAM, None)  # an earlier failure, now that the sign-in worked
     owner = owner_from_claims(claims)
     from simulator.ui.components import md_escape
 

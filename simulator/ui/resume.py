@@ -5,7 +5,6 @@ this browser's local storage."""
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime
 
 import streamlit as st
@@ -14,11 +13,11 @@ from simulator.contracts import Session
 from simulator.errors import MocksimError, NotFoundError
 from simulator.interviewer.engine import Interviewer, WallClock
 from simulator.ui.components import show_error
+from simulator.ui.navigation import SESSION_ID, SESSION_PARAM
 from simulator.ui.resources import make_backend, runtime, store
 from simulator.ui.state import AppState
 
-PARAM = "session"
-SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+PARAM = SESSION_PARAM
 # A gap this short since the last stored activity is a reload or a second tab, and the clock counts it; a longer
 # one is a break, and the clock continues from the last stored answer instead (the time away is not counted).
 RELOAD_GRACE_MINUTES = 10.0
