@@ -29,7 +29,9 @@ EncoderRuntime = Literal["auto", "onnxruntime", "torch"]
 def resolve_runtime(runtime: EncoderRuntime, precision: str) -> Literal["onnxruntime", "torch"]:
     """`auto`: the plain torch pass where its dense layers run in bf16 (a CPU with native bf16), else ONNX
     Runtime. Measured A/B on a quiet 2-core host with bf16 (turn p50 in `benchmarks/turns.py`): torch bf16
-    37 ms, ONNX Runtime fp32 55 ms, torch fp32 69 ms; so ONNX Runtime wins only where bf16 is not there."""
+    37 ms, ONNX Runtime fp32 55 ms, torch fp32 69 ms. Without bf16 the two fp32 paths are close: ONNX Runtime
+    won by 20% against torch fp32 on that host; on a 2-core AMD EPYC (AVX2 only) torch fp32 led by 3%
+    (`benchmarks/encoder_runtimes.py`: forward p50 116 ms against 121 ms), inside the 10% the rule allows."""
     if runtime == "auto":
         return "torch" if precision == "bf16" else "onnxruntime"
     return runtime
