@@ -57,3 +57,22 @@ def pearson(a: list[float], b: list[float]) -> float:
     from scipy.stats import pearsonr
 
     return float(pearsonr(a, b).statistic)
+
+
+def scripted_judge(
+    rubrics: dict[str, Any], body: dict[str, Any], level: int = 3, says: str = "Thanks, next one.", quote_words: int = 6
+) -> dict[str, Any]:
+    """A plausible judge reply for the loopback model server: `level` on every criterion of the rubrics the
+    request lists, quoting the first words of the answer. It reads the whole conversation, so a repair
+    request (whose last message is the repair instruction, not the rubrics) is answered in full too."""
+    text = "\n".join(str(m.get("content") or "") for m in body["messages"] if m.get("role") == "user")
+    ids = list(dict.fromkeys(line.split("]")[0][1:] for line in text.splitlines() if line.startswith("[")))
+    answer = text.split(">>\n", 1)[1].split("\n<</", 1)[0] if ">>\n" in text else ""
+    quote = " ".join(answer.split()[:quote_words])
+    crits = [
+        {"rubric": r, "criterion": c.id, "level": level, "evidence": [quote], "feedback": "ok"}
+        for r in ids
+        if r in rubrics
+        for c in rubrics[r].criteria
+    ]
+    return {"criteria": crits, "next_move": "next_question", "interviewer_says": says}

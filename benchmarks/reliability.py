@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import ROOT
+from _common import ROOT, scripted_judge
 
 from simulator.contracts import Session, Turn
 from simulator.interviewer.backends import LLMBackend, TurnContext
@@ -36,17 +36,7 @@ PLANTED = "sk-proj-RELIABILITYplantedKEY0123456789abcdef"
 
 
 def judge(rt: Runtime, body: dict[str, Any], level: int = 3, says: str = "Thanks, next one.") -> dict[str, Any]:
-    user = body["messages"][-1]["content"]
-    ids = [line.split("]")[0][1:] for line in user.splitlines() if line.startswith("[")]
-    answer = user.split(">>\n", 1)[1].split("\n<</", 1)[0] if ">>\n" in user else ""
-    quote = " ".join(answer.split()[:6])
-    crits = [
-        {"rubric": r, "criterion": c.id, "level": level, "evidence": [quote], "feedback": "ok"}
-        for r in ids
-        if r in rt.rubrics
-        for c in rt.rubrics[r].criteria
-    ]
-    return {"criteria": crits, "next_move": "next_question", "interviewer_says": says}
+    return scripted_judge(rt.rubrics, body, level, says)
 
 
 # ------------------------------------------------------------------ crash safety

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import torch
 import yaml
-from _common import ROOT
+from _common import ROOT, scripted_judge
 
 from simulator.embeddings import DIM, MiniLMEmbedder
 from simulator.interviewer.backends import LLMBackend, OfflineBackend, TurnContext
@@ -54,17 +54,7 @@ def recorded() -> list[dict[str, Any]]:
 
 def judge_reply(rt: Runtime, body: dict[str, Any]) -> dict[str, Any]:
     """A plausible judge: level 3 everywhere, quoting the first words of the answer, then next question."""
-    user = body["messages"][-1]["content"]
-    rubric_ids = [line.split("]")[0][1:] for line in user.splitlines() if line.startswith("[")]
-    answer = user.split(">>\n", 1)[1].split("\n<</", 1)[0] if ">>\n" in user else ""
-    quote = " ".join(answer.split()[:8])
-    crits = [
-        {"rubric": r, "criterion": c.id, "level": 3, "evidence": [quote], "feedback": "ok"}
-        for r in rubric_ids
-        if r in rt.rubrics
-        for c in rt.rubrics[r].criteria
-    ]
-    return {"json": {"criteria": crits, "next_move": "next_question", "interviewer_says": "Thanks, next one."}}
+    return {"json": scripted_judge(rt.rubrics, body, quote_words=8)}
 
 
 def dense_floor(rt: Runtime) -> Callable[[str], float] | None:

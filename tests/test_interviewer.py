@@ -252,3 +252,30 @@ def test_a_turn_reads_the_answer_once_and_each_card_keeps_its_own_coverage(
     assert len(reads) == 2
     assert [c.model_dump() for c in shared[:2]] == [c.model_dump() for c in fresh]
     assert shared[0].model_dump() == shared[2].model_dump() and shared[0].coverage != shared[1].coverage
+
+
+def test_a_key_pasted_into_an_answer_is_masked_before_it_is_scored_quoted_or_sent(
+    fake_runtime: Runtime, store: SessionStore
+) -> None:
+    """The engine goes on with the answer as stored, secrets masked: the interviewer's acknowledgement (which
+    quotes the candidate) and the scorecard's evidence never echo a pasted key, and a model would never get it."""
+    from simulator.interviewer.events import wire
+    from simulator.store.redact import MASK
+
+    rt = fake_runtime
+    key = "sk-proj-PLANTEDtestKEY0123456789abcdefXYZ"
+    seen: list[str] = []
+
+    class Recording(OfflineBackend):
+        def turn(self, ctx: TurnContext, on_text: OnText | None = None) -> TurnResult:
+            seen.append(ctx.answer)  # what a model backend would put in its request
+            return super().turn(ctx, on_text)
+
+    iv = Interviewer(rt, Recording(rt), store, "ana", clock=SimulatedClock())
+    iv.start(Plan(rounds=["technical"], questions=1))
+    answer = f"My staging key {key} sits in Vault 2 since March. I would version the API in the URL path."
+    events = iv.respond(answer)
+    said = next(e for e in events if e.type == "interviewer" and e.kind == "acknowledgement")
+    assert MASK in said.text, "the acknowledgement quotes the most specific clause, the one with the key"
+    assert all(key not in str(wire(e)) for e in events)
+    assert seen and key not in seen[0] and MASK in seen[0]

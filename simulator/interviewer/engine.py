@@ -178,8 +178,10 @@ class Interviewer(TurnFlow):
                 )
             )
         turn = self._store("answer", text, meta={"follow_up_target": cur.target})  # write-ahead
-        cur.answers.append(text)
-        self.clock.spoke(text)
+        # from here on the answer as stored: a pasted secret is masked before it is scored, quoted back or sent to
+        # a model, and a resumed session reads the same text
+        cur.answers.append(turn.answer)
+        self.clock.spoke(turn.answer)
         return notices + self._score_and_move(turn, on_text)
 
 

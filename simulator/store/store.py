@@ -219,7 +219,8 @@ class SessionStore:
                     assert key is not None
                     new_id = key[0]
                     conn.execute(update(S).where(S.c.id == session_id).values(updated_at=_now()))
-                return turn.model_copy(update={"id": int(new_id), "index": int(nxt)}), True
+                stored = {k: values[k] for k in ("asked", "answer", "reply")}  # as a reload reads it: secrets masked
+                return turn.model_copy(update={"id": int(new_id), "index": int(nxt), **stored}), True
             except IntegrityError:
                 continue  # another writer took this position or this key; look again
         raise NotFoundError(f"could not store a turn in session '{session_id}'", "try again")
