@@ -29,10 +29,11 @@ def streamlit_app(
     *,
     port: int | None = None,
     args: Sequence[str] = (),
-    script: str = "streamlit_app.py",
+    script: str = "mocksim_server.py",
 ) -> Iterator[str]:
-    """`streamlit run streamlit_app.py` (or `script`, e.g. mocksim_server.py) on a loopback port (a free one unless
-    given) with extra command-line `args`; yields its URL once /_stcore/health says ok."""
+    """`streamlit run mocksim_server.py` (what `make run` serves: streamlit_app.py behind the sign-in middleware), or
+    `script`, on a loopback port (a free one unless given) with extra command-line `args`; yields its URL once
+    /_stcore/health says ok."""
     port = port or free_port()
     with open(log_path, "w") as log:
         proc = subprocess.Popen(

@@ -89,7 +89,7 @@ def _served(tmp_path: Path, home: Path) -> Iterator[tuple[Provider, str, Any]]:
         env = {**os.environ, "MOCKSIM_HOME": str(home), "MOCKSIM_EMBEDDER": "fake", "NO_PROXY": "127.0.0.1,localhost"}
         args = ["--secrets.files", str(auth)]
         with (
-            streamlit_app(env, tmp_path / "streamlit.log", port=port, args=args, script="mocksim_server.py") as url,
+            streamlit_app(env, tmp_path / "streamlit.log", port=port, args=args) as url,
             sync_playwright() as p,
         ):
             expect.set_options(timeout=180_000)
