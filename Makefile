@@ -46,13 +46,18 @@ lint: setup-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Test files run side by side on up to 4 workers (pytest-xdist; 2 on a 2-core machine), the longest first
+# (tests/conftest.py); a file's tests stay on one worker, so its module fixtures (a server, a browser) are made once.
+WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 4 ? n : 4 )))
+XDIST := -n $(WORKERS) --dist loadfile --no-loadscope-reorder
+
 pytest: setup-dev
-	bash scripts/test-services.sh $(BIN)/pytest
+	bash scripts/test-services.sh $(BIN)/pytest $(XDIST)
 
 # The fast lane while you work: everything not marked slow, property tests on the small "fast" hypothesis profile
 # (tests/conftest.py). `make test` (what CI runs) is still the whole suite with every fixed input replayed.
 test-fast: setup-dev
-	MOCKSIM_TEST_HYPOTHESIS=fast bash scripts/test-services.sh $(BIN)/pytest -m "not slow"
+	MOCKSIM_TEST_HYPOTHESIS=fast bash scripts/test-services.sh $(BIN)/pytest $(XDIST) -m "not slow"
 
 # Refresh the README's screenshots (artifacts/*.png): the browser tests take them only when asked.
 screenshots: setup-dev

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import ipaddress
 import os
 import shutil
@@ -26,6 +27,25 @@ from .fitted_models import SHIPPED
 settings.register_profile("full")
 settings.register_profile("fast", max_examples=40)
 settings.load_profile(os.environ.get("MOCKSIM_TEST_HYPOTHESIS", "full"))
+
+# The longest test files, longest first (`--durations` on 2 cores): `make test` runs files side by side and starts
+# these first, so the workers finish together. Only the order changes; a file left off simply runs later.
+LONGEST = (
+    "test_e2e_browser.py",
+    "test_bad_input_properties.py",
+    "test_conversation.py",
+    "test_signin_browser.py",
+    "test_index.py",
+    "test_app_pages.py",
+    "test_llm_servers.py",
+    "test_cli_foundation.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(LONGEST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONGEST)))
+
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -65,16 +85,61 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
 
 
+def _run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder this run's pytest-xdist workers share (the run's base temp dir); without xdist, the process's own."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _once(folder: Path, make: Callable[[Path], None]) -> Path:
+    """`folder`, made by `make` once per run: the first worker to arrive makes it under a lock, the rest wait for it
+    and then use it as made."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.with_name(folder.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".made").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            (folder / ".made").touch()
+    return folder
+
+
+# Builds a data dir with the package's own code, in a child process so that Chroma has written and closed every file
+# before a test copies the folder: argv is home, embedder, model cache; "warm" also fits the scorer's models.
+_PREPARE = """
+import sys
+from pathlib import Path
+from simulator.runtime import Runtime
+from simulator.settings import PROJECT_ROOT, Settings
+home, embedder, cache, warm = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), sys.argv[4:] == ["warm"]
+rt = Runtime(Settings(home=home, resources=PROJECT_ROOT, embedder=embedder, cache_dir=cache))
+assert rt.ensure_index()
+if warm:
+    rt.scorer.warm_up()
+"""
+
+
+def _prepare(home: Path, embedder: str, cache: Path, *extra: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MOCKSIM_", "CHROMA_"))}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
+    cmd = [sys.executable, "-c", _PREPARE, str(home), embedder, str(cache), *extra]
+    subprocess.run(cmd, check=True, env=env, cwd=PROJECT_ROOT)
+
+
 @pytest.fixture(scope="session")
 def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One cache of fitted scoring models (intent, STAR roles) for the whole run, so each test's fresh data
-    dir does not refit them; a test of the cold start unsets MOCKSIM_CACHE_DIR. It starts as a copy of the
-    fake encoder's models shipped in tests/fixtures/model-cache/ (tests/fitted_models.py says how they are kept
-    current), so the run fits only what they do not hold, and never writes into the repository."""
-    cache = tmp_path_factory.mktemp("model-cache")
-    for shipped in SHIPPED.glob("*.npz"):
-        shutil.copyfile(shipped, cache / shipped.name)
-    return cache
+    """One cache of fitted scoring models (intent, STAR roles) and the encoder's export for the whole run, shared by
+    its workers, so each test's fresh data dir does not refit them; a test of the cold start unsets
+    MOCKSIM_CACHE_DIR. It starts as a copy of the fake encoder's models shipped in tests/fixtures/model-cache/
+    (tests/fitted_models.py says how they are kept current), so the run fits only what they do not hold, and never
+    writes into the repository. Writers replace whole files, so workers sharing it never read half of one."""
+
+    def make(cache: Path) -> None:
+        for shipped in SHIPPED.glob("*.npz"):
+            shutil.copyfile(shipped, cache / shipped.name)
+
+    return _once(_run_dir(tmp_path_factory) / "model-cache", make)
 
 
 @pytest.fixture(autouse=True)
@@ -100,24 +165,10 @@ def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MOCKSIM_EMBEDDER", "fake")
 
 
-# Builds the fake embedder's question index in the data dir given, with the package's own code.
-_BUILD_INDEX = """
-import sys
-from pathlib import Path
-from simulator.runtime import Runtime
-from simulator.settings import PROJECT_ROOT, Settings
-assert Runtime(Settings(home=Path(sys.argv[1]), resources=PROJECT_ROOT, embedder="fake")).ensure_index()
-"""
-
-
 @pytest.fixture(scope="session")
-def fake_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The question index on the fake embedder, built once per run (about a second a test otherwise). It is built
-    in a child process, so Chroma has written and closed every file before a test copies the folder."""
-    home = tmp_path_factory.mktemp("fake-index-home")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MOCKSIM_", "CHROMA_"))}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
-    subprocess.run([sys.executable, "-c", _BUILD_INDEX, str(home)], check=True, env=env, cwd=PROJECT_ROOT)
+def fake_index(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Path:
+    """The question index on the fake embedder, built once per run (about a second a test otherwise)."""
+    home = _once(_run_dir(tmp_path_factory) / "fake-index-home", lambda h: _prepare(h, "fake", model_cache))
     return Settings(home=home, resources=PROJECT_ROOT).chroma_path
 
 
@@ -146,10 +197,23 @@ def minilm() -> MiniLMEmbedder:
 
 
 @pytest.fixture(scope="session")
-def minilm_runtime(tmp_path_factory: pytest.TempPathFactory, minilm: MiniLMEmbedder) -> Iterator[Runtime]:
-    """A runtime over the real corpus with the real MiniLM model; the index is built once per test run."""
+def minilm_home(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Path:
+    """A data dir on the real MiniLM model, made once per run: its question index, and in `model_cache` the
+    encoder's export and the models fitted on MiniLM vectors (about a minute of CPU, once instead of per worker
+    and per app). Tests copy the index; the model cache is read where it is."""
+    return _once(_run_dir(tmp_path_factory) / "minilm-home", lambda h: _prepare(h, "minilm", model_cache, "warm"))
+
+
+@pytest.fixture(scope="session")
+def minilm_runtime(
+    tmp_path_factory: pytest.TempPathFactory, minilm: MiniLMEmbedder, minilm_home: Path, model_cache: Path
+) -> Iterator[Runtime]:
+    """A runtime over the real corpus with the real MiniLM model, starting with a copy of the run's MiniLM index
+    (checked as always: a stale one is rebuilt) and the run's fitted models."""
     home = tmp_path_factory.mktemp("minilm-home")
-    rt = Runtime(Settings(home=home, resources=PROJECT_ROOT, embedder="minilm"), embedder_override=minilm)
+    settings = Settings(home=home, resources=PROJECT_ROOT, embedder="minilm", cache_dir=model_cache)
+    shutil.copytree(Settings(home=minilm_home, resources=PROJECT_ROOT).chroma_path, settings.chroma_path)
+    rt = Runtime(settings, embedder_override=minilm)
     rt.ensure_index()
     yield rt
 

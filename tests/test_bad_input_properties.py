@@ -100,15 +100,19 @@ VALUES = st.one_of(
 )
 
 
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder whose file each generated input overwrites (a fresh temp dir per input costs more than the test)."""
+    return tmp_path_factory.mktemp("fuzz")
+
+
 @fuzz(3000)
 @given(
     items=st.lists(st.dictionaries(st.sampled_from(QUESTION_KEYS), VALUES, max_size=10), max_size=3),
     raw=st.one_of(st.none(), st.binary(max_size=200)),
 )
-def test_loaders_report_problems_not_tracebacks(
-    tmp_path_factory: pytest.TempPathFactory, items: list[dict], raw: bytes | None
-) -> None:
-    d = tmp_path_factory.mktemp("fuzz")
+def test_loaders_report_problems_not_tracebacks(scratch: Path, items: list[dict], raw: bytes | None) -> None:
+    d = scratch
     p = d / "q.yaml"
     if raw is not None:
         p.write_bytes(raw)
@@ -127,9 +131,9 @@ def test_loaders_report_problems_not_tracebacks(
     question=st.sampled_from(["What is an index?", "Tell me about a time you fixed a bug.", "  "]),
 )
 def test_cli_score_answers_clearly(
-    tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str], content: bytes, question: str
+    scratch: Path, capsys: pytest.CaptureFixture[str], content: bytes, question: str
 ) -> None:
-    f = tmp_path_factory.mktemp("cli") / "answer.txt"
+    f = scratch / "answer.txt"
     f.write_bytes(content)
     code = main(["score", "--question-text", question, "--answer-file", str(f), "--format", "json"])
     _, err = capsys.readouterr()

@@ -49,9 +49,9 @@ def test_index_then_up_to_date(capsys: Capture, monkeypatch: pytest.MonkeyPatch)
     assert code == 0 and "question index built" in out
     code, out, _ = run(capsys, "index")
     assert "up to date" in out
-    assert "scorer ready" in out  # the STAR classifier is trained and cached, so the first answer is quick
+    assert "scorer ready" in out  # the STAR and intent models are fitted and cached, so the first answer is quick
     home = Path(os.environ["MOCKSIM_HOME"])
-    assert list((home / "cache").glob("star-*.npz"))
+    assert list((home / "cache").glob("star-*.npz")) and list((home / "cache").glob("intent-*.npz"))
 
 
 def test_check_validates_data(capsys: Capture) -> None:

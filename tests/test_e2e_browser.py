@@ -47,13 +47,15 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def app_url(home: Path) -> Iterator[str]:
+def app_url(home: Path, minilm_home: Path, model_cache: Path) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("CI must run the browser test: Debian's chromium is not installed")
         pytest.skip("chromium is not installed (apt-get install chromium chromium-driver)")
-    env = {**os.environ, "MOCKSIM_HOME": str(home)}
-    env.pop("MOCKSIM_EMBEDDER", None)  # the real default: MiniLM, embedded Chroma, SQLite
+    # the real default: MiniLM, embedded Chroma, SQLite. The data dir is fresh (the first round builds the index);
+    # the encoder's export and the fitted models come from the run's cache (minilm_home made them).
+    env = {**os.environ, "MOCKSIM_HOME": str(home), "MOCKSIM_CACHE_DIR": str(model_cache)}
+    env.pop("MOCKSIM_EMBEDDER", None)
     env.pop("OPENAI_API_KEY", None)
     with streamlit_app(env, home / "streamlit.log") as url:
         yield url

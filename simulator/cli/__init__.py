@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
 
 import click
 import typer
@@ -33,10 +36,17 @@ app.add_typer(sessions_app, name="sessions")
 app.command("progress")(progress)
 
 
+@lru_cache(maxsize=1)
+def _command(backends: str) -> Callable[..., Any]:
+    """The click command built from `app`, once per list of backends its help names (building it takes longer than
+    scoring a short answer, and tests call `main` thousands of times in one process)."""
+    return typer.main.get_command(app)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
-        refresh_backend_help()
-        result = app(args=argv, standalone_mode=False, prog_name="mocksim")
+        command = _command(refresh_backend_help())
+        result = command(args=argv, standalone_mode=False, prog_name="mocksim")
     except MocksimError as err:
         typer.echo(f"error: {err.message}", err=True)
         if err.hint:

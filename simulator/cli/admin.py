@@ -31,8 +31,7 @@ def index(rebuild: bool = typer.Option(False, "--rebuild", help="rebuild even wh
         typer.echo(f"question index is up to date ({len(questions)} questions)")
     else:
         _build(rt, rebuild)
-    rt.scorer.encoder.encode(["warm up"])  # loads the encoder (ONNX Runtime: first run exports it to the cache)
-    rt.scorer.star.weights()  # trains and caches the STAR classifier once, so the first answer is quick
+    rt.scorer.warm_up()  # the encoder (first run: exported to the cache) and the fitted models, so answers are quick
     typer.echo("scorer ready")
 
 

@@ -21,11 +21,13 @@ def backend_option() -> Any:
     return option
 
 
-def refresh_backend_help() -> None:
-    """Name the listed providers (plugins included) in every --backend help; called before the CLI is built."""
+def refresh_backend_help() -> str:
+    """Name the listed providers (plugins included) in every --backend help; called before the CLI is built.
+    Returns that list, which the built CLI depends on."""
     listed = " | ".join(provider_names(listed_only=True))
     for option in _BACKEND_OPTIONS:
         option.help = listed
+    return listed
 
 
 def check_backend(name: str) -> str:

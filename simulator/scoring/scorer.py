@@ -147,6 +147,13 @@ class Scorer:
             out += q.coding.edge_cases
         return out
 
+    def warm_up(self) -> None:
+        """Load the encoder and fit (or read from the cache) every model the first answer needs: the STAR roles
+        and the answer-intent model. On a fresh data dir this is the half-minute a first answer would wait."""
+        self.encoder.encode(["warm up"])
+        self.star.weights()
+        self.intents.weights()
+
     def prepare(self, question: Question) -> None:
         """Encode the question's side ahead of time (called when the question is asked, not when answered): what
         the signals compare answers with, and the follow-up probes the interviewer's evidence check compares."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import streamlit as st
@@ -24,11 +25,9 @@ def runtime() -> Runtime:
 
 def _warm(rt: Runtime) -> None:
     """Load the scoring model in the background while the candidate sets up a round."""
-    try:
-        rt.scorer.encoder.encode(["warm up"])
-        rt.scorer.star.weights()
-    except Exception:  # a failed warm-up only means the first answer loads the model, and reports any error then
-        pass
+    # a failed warm-up only means the first answer loads the model, and reports any error then
+    with contextlib.suppress(Exception):
+        rt.scorer.warm_up()
 
 
 @st.cache_resource(show_spinner=False)
