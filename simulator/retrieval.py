@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,12 +19,12 @@ from chromadb.errors import ChromaError, NotFoundError
 from simulator.contracts import Question
 from simulator.embeddings import ChromaEmbedding, Embedder
 from simulator.errors import IndexError_
+from simulator.index_vectors import Progress, VectorCache
 from simulator.settings import Settings
 
 COLLECTION_PREFIX = "mocksim_questions_"
 ROUND_NAMES = ("behavioral", "coding", "system_design", "technical")
 BATCH = 256
-Progress = Callable[[int, int], None]
 
 
 def corpus_hash(questions: Sequence[Question], embedder_name: str) -> str:
@@ -112,7 +112,9 @@ class QuestionIndex:
         if not force and self.stored_hash() == digest:
             return False
         self._collections = {}
-        total, done = len(questions), 0
+        cache = VectorCache(self.settings.model_cache, self.embedder, BATCH)
+        found = cache.vectors([q.search_text() for q in questions], progress)
+        vectors = {q.id: v for q, v in zip(questions, found, strict=True)}
         for r in ROUND_NAMES:
             if self._get(r) is not None:
                 self.client.delete_collection(collection_name(r))
@@ -124,10 +126,9 @@ class QuestionIndex:
             subset = [q for q in questions if q.round == r]
             for start in range(0, len(subset), BATCH):
                 chunk = subset[start : start + BATCH]
-                vectors = self.embedder.embed([q.search_text() for q in chunk])
                 col.add(
                     ids=[q.id for q in chunk],
-                    embeddings=list(vectors),
+                    embeddings=[vectors[q.id] for q in chunk],
                     documents=[q.prompt for q in chunk],
                     metadatas=[
                         {
@@ -139,9 +140,6 @@ class QuestionIndex:
                         for q in chunk
                     ],
                 )
-                done += len(chunk)
-                if progress:
-                    progress(done, total)
         # stamp the hash last, so an interrupted build is never taken for a current one
         for r in ROUND_NAMES:
             col = self._get(r)

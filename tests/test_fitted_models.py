@@ -1,5 +1,6 @@
 """The fitted-model cache: a miss fits and stores, a hit reads without fitting, a damaged file is refitted; and the
-fake encoder's models shipped for test runs (tests/fitted_models.py) are current and equal a fresh fit."""
+fake encoder's models shipped for test runs (tests/fitted_models.py) are current and equal a fresh fit; the MiniLM
+weights shipped in rubrics/fitted/ are current and spare a new data dir the fit."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ import pytest
 
 import simulator.scoring.intent
 import simulator.scoring.star_model
-from simulator.scoring.encoder import FakeEncoder, MiniLMEncoder
-from simulator.scoring.fitted import Weights, cached, logistic
+from simulator.loaders import load_questions
+from simulator.scoring.encoder import Encoded, FakeEncoder, MiniLMEncoder
+from simulator.scoring.fitted import SHIPPED as SHIPPED_DIR
+from simulator.scoring.fitted import SHIPPED_FOR, Weights, cached, file_name, logistic
 from simulator.scoring.intent import IntentModel
 from simulator.scoring.lexicon import load_lexicon
 from simulator.scoring.star_model import StarClassifier
-from simulator.settings import PROJECT_ROOT
+from simulator.settings import PROJECT_ROOT, Settings
 
 from .fitted_models import REFRESH, SHIPPED, fit_fake_models
 
@@ -51,7 +54,7 @@ def test_models_fitted_on_other_vectors_are_cached_apart(tmp_path: Path, monkeyp
     assert len(identities) == 4
     keys: list[tuple[str, str]] = []
 
-    def record(cache_dir: Path | None, prefix: str, key: str, fit: object) -> Weights:
+    def record(cache_dir: Path | None, prefix: str, key: str, fit: object, shipped: object = None) -> Weights:
         keys.append((prefix, key))
         return np.zeros((1, 1), np.float32), np.zeros(1, np.float32)
 
@@ -102,3 +105,44 @@ def test_the_shipped_models_equal_a_fresh_fit(tmp_path: Path) -> None:
                 np.testing.assert_allclose(
                     old[key], new[key], rtol=0, atol=0.01 * scale, err_msg=f"{path.name}: {REFRESH}"
                 )
+
+
+class _Shipped:
+    """An encoder that only says what it is: reading shipped weights must not encode anything."""
+
+    name = "minilm"
+
+    def __init__(self, identity: str) -> None:
+        self.identity = identity
+
+    def encode(self, texts: object) -> list[Encoded]:
+        raise AssertionError("the shipped weights were not used: the model was fitted")
+
+
+def _shipped_models(identity: str, cache: Path | None = None) -> tuple[StarClassifier, IntentModel]:
+    rubrics = PROJECT_ROOT / "rubrics"
+    bank = load_questions(Settings(resources=PROJECT_ROOT).corpus_dir, PROJECT_ROOT)
+    encoder = _Shipped(identity)
+    return StarClassifier(encoder, load_lexicon(rubrics), rubrics, cache), IntentModel(encoder, rubrics, bank, cache)
+
+
+def test_the_shipped_minilm_weights_are_current() -> None:
+    """rubrics/fitted/ holds exactly the STAR and intent weights of the current data for each encoder `auto` picks;
+    after a change to the training data, the cue lists or the settings, refresh it (the test says how)."""
+    want = set()
+    for identity in SHIPPED_FOR:
+        star, intent = _shipped_models(identity)
+        want |= {file_name("star", star.key()), file_name("intent", intent.key())}
+    have = {p.name for p in (PROJECT_ROOT / "rubrics" / SHIPPED_DIR).glob("*.npz")}
+    assert have == want, "run `.venv/bin/python scripts/fit-shipped-models.py` and commit rubrics/fitted/"
+
+
+def test_a_new_data_dir_scores_with_the_shipped_weights_without_fitting(tmp_path: Path) -> None:
+    for identity in SHIPPED_FOR:
+        star, intent = _shipped_models(identity, tmp_path)
+        coef, intercept = star.weights()
+        assert coef.shape[0] == len(simulator.scoring.star_model.ROLES) and intercept.shape == (coef.shape[0],)
+        assert intent.weights()[0].shape[0] == len(simulator.scoring.intent.INTENTS)
+    assert not list(tmp_path.iterdir()), "nothing fitted, nothing written to the data dir's cache"
+    with pytest.raises(AssertionError, match="fitted"):
+        _shipped_models("minilm/torch/fp32", tmp_path)[0].weights()  # an encoder nothing was shipped for fits

@@ -20,15 +20,40 @@ def logistic(x: np.ndarray, y: np.ndarray, c: float, max_iter: int) -> Weights:
     return clf.coef_.astype(np.float32), clf.intercept_.astype(np.float32)
 
 
-def cached(cache_dir: Path | None, prefix: str, key: str, fit: Callable[[], Weights]) -> Weights:
-    """`fit()`'s weights, read from `<cache_dir>/<prefix>-<hash of key>.npz` when present."""
-    path = cache_dir / f"{prefix}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz" if cache_dir else None
+SHIPPED = "fitted"  # rubrics/fitted/: weights fitted ahead for the default encoders (scripts/fit-shipped-models.py)
+# The encoders `auto` chooses (runtime/precision): ONNX Runtime fp32, or torch bf16 on a CPU with native bf16.
+SHIPPED_FOR = ("minilm/onnxruntime/fp32", "minilm/torch/bf16")
+
+
+def file_name(prefix: str, key: str) -> str:
+    return f"{prefix}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
+
+
+def _read(path: Path) -> Weights | None:
+    """The weights in `path`, or None when it is missing or not a pair of logistic-regression weights."""
+    try:
+        with np.load(path) as z:
+            coef, intercept = z["coef"], z["intercept"]
+    except (OSError, ValueError, KeyError):
+        return None
+    if coef.ndim != 2 or intercept.shape != (coef.shape[0],):
+        return None
+    return coef, intercept
+
+
+def cached(
+    cache_dir: Path | None, prefix: str, key: str, fit: Callable[[], Weights], shipped: Path | None = None
+) -> Weights:
+    """`fit()`'s weights, read from `<shipped>/<prefix>-<hash of key>.npz` (fitted ahead and committed) or from the
+    same name in `cache_dir` when either is there; fitted and cached otherwise."""
+    name = file_name(prefix, key)
+    if shipped is not None and (found := _read(shipped / name)) is not None:
+        return found
+    path = cache_dir / name if cache_dir else None
     if path is not None and path.exists():
-        try:
-            with np.load(path) as z:
-                return z["coef"], z["intercept"]
-        except (OSError, ValueError, KeyError):
-            path.unlink(missing_ok=True)
+        if (found := _read(path)) is not None:
+            return found
+        path.unlink(missing_ok=True)
     coef, intercept = fit()
     if path is not None:
         try:

@@ -24,7 +24,7 @@ from simulator.errors import DataFileError
 from simulator.loaders import read_yaml
 from simulator.scoring.datafile import load_model
 from simulator.scoring.encoder import Encoder
-from simulator.scoring.fitted import Weights, cached, logistic
+from simulator.scoring.fitted import SHIPPED, Weights, cached, logistic
 
 INTENTS: tuple[Intent, ...] = ("story", "hypothetical", "opinion", "explanation", "design", "coding")
 PAST_I = re.compile(
@@ -115,16 +115,23 @@ class IntentModel:
         self._lock = threading.Lock()
         self._weights: tuple[np.ndarray, np.ndarray] | None = None
 
+    def _rows(self) -> list[tuple[str, Intent]]:
+        return [(e.text, e.intent) for e in load_exemplars(self.rubrics_dir)] + self._bank
+
+    def key(self) -> str:
+        """Everything the weights depend on: the exemplars and the bank's prompts, the encoder, the settings."""
+        settings = f"{self.config.c}/{self.config.max_iter}/{self.config.prompt_chars}"
+        return "\n".join(f"{i}\t{t}" for t, i in self._rows()) + self.encoder.identity + settings
+
     def _fit(self) -> Weights:
-        rows = [(e.text, e.intent) for e in load_exemplars(self.rubrics_dir)] + self._bank
-        key = "\n".join(f"{i}\t{t}" for t, i in rows) + self.encoder.identity + str(self.config.c)
+        rows = self._rows()
 
         def fit() -> Weights:
             chars = self.config.prompt_chars
             x = np.stack([e.vector for e in self.encoder.encode([t.strip()[:chars] for t, _ in rows])])
             return logistic(x, np.array([INTENTS.index(i) for _, i in rows]), self.config.c, self.config.max_iter)
 
-        return cached(self.cache_dir, "intent", key, fit)
+        return cached(self.cache_dir, "intent", self.key(), fit, shipped=self.rubrics_dir / SHIPPED)
 
     def weights(self) -> tuple[np.ndarray, np.ndarray]:
         with self._lock:

@@ -18,7 +18,7 @@ from simulator.errors import DataFileError
 from simulator.loaders import read_yaml
 from simulator.scoring.datafile import load_model
 from simulator.scoring.encoder import Encoder
-from simulator.scoring.fitted import Weights, cached, logistic
+from simulator.scoring.fitted import SHIPPED, Weights, cached, logistic
 from simulator.scoring.lexicon import Lexicon
 
 ROLES = ("situation", "task", "action", "result", "learning", "other")
@@ -99,6 +99,19 @@ def load_settings(rubrics_dir: Path) -> StarSettings:
     return load_model(StarSettings, rubrics_dir, "calibration/star_model.yaml")
 
 
+# The cue lists (rubrics/lexicon/cues.yaml) the features read: part of the fitted weights' cache key.
+CUE_LISTS = (
+    "first_person_singular",
+    "first_person_plural",
+    "action_verbs",
+    "result_cues",
+    "before_after",
+    "platitudes",
+    "vague_claims",
+    "task_cues",
+)
+
+
 def cue_features(text: str, lex: Lexicon) -> np.ndarray:
     low = text.lower()
     return np.array(
@@ -176,15 +189,22 @@ class StarClassifier:
         self._lock = threading.Lock()
         self._weights: tuple[np.ndarray, np.ndarray] | None = None
 
+    def key(self, examples: Sequence[Example] | None = None) -> str:
+        """Everything the weights depend on: the training sentences, the encoder, the settings and the cue lists
+        that the features read (an edited cue list refits them)."""
+        examples = load_training(self.rubrics_dir) if examples is None else examples
+        key = "\n".join(f"{e.role}\t{e.story}\t{e.text}" for e in examples) + self.encoder.identity
+        cues = "\n".join(f"{name}\t{self.lex.cues[name].pattern}" for name in CUE_LISTS if name in self.lex.cues)
+        return key + self.settings.model_dump_json() + cues
+
     def _train(self) -> Weights:
         examples = load_training(self.rubrics_dir)
-        key = "\n".join(f"{e.role}\t{e.story}\t{e.text}" for e in examples) + self.encoder.identity
-        key += self.settings.model_dump_json()
         return cached(
             self.cache_dir,
             "star",
-            key,
+            self.key(examples),
             lambda: fit(*training_matrix(examples, self.encoder, self.lex, self.settings), self.settings),
+            shipped=self.rubrics_dir / SHIPPED,
         )
 
     def weights(self) -> tuple[np.ndarray, np.ndarray]:
