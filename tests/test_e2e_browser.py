@@ -109,6 +109,8 @@ def start(page: Any, url: str, rounds: list[str], questions: int) -> None:
     # the first round of a fresh data dir builds the question index with MiniLM: minutes on a busy 2-core box
     expect(page.get_by_text(f"Question 1 of {questions}")).to_be_visible(timeout=900_000)
     expect(page).to_have_url(re.compile(r"[?&]session=[0-9a-f]+"))
+    # the round's first run has finished drawing (no "Running..." icon) before anything is typed into it
+    expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0)
 
 
 def send(page: Any, text: str) -> None:
