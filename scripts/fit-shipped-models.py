@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))  # this checkout's simulator/, whatever the venv's
 from simulator.loaders import load_questions, load_rubrics  # noqa: E402
 from simulator.scoring import Scorer  # noqa: E402
 from simulator.scoring.encoder import MiniLMEncoder  # noqa: E402
-from simulator.scoring.fitted import SHIPPED, SHIPPED_FOR  # noqa: E402
+from simulator.scoring.fitted import SHIPPED, SHIPPED_FOR, publish  # noqa: E402
 from simulator.settings import Settings  # noqa: E402
 
 
@@ -41,15 +41,7 @@ def main() -> int:
             scorer.star.weights()
             scorer.intents.weights()
             print(f"fitted the STAR and intent models on {identity}")
-        target.mkdir(exist_ok=True)
-        names = {p.name for p in fresh.glob("*.npz")}
-        for old in target.glob("*.npz"):
-            if old.name not in names:
-                old.unlink()
-                print(f"removed {old.relative_to(ROOT)} (fitted on data that has changed)")
-        for name in sorted(names):
-            shutil.copyfile(fresh / name, target / name)
-            print(f"wrote {(target / name).relative_to(ROOT)}")
+        print("\n".join(f"{line} in {target.relative_to(ROOT)}" for line in publish(fresh, target)))
     return 0
 
 

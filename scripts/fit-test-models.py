@@ -14,17 +14,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # this checkout's simulator/ and tests/, whatever the venv's editable install points at
 
+from simulator.scoring.fitted import publish  # noqa: E402
 from tests.fitted_models import SHIPPED, fit_fake_models  # noqa: E402
-
-
-def _same(a: Path, b: Path) -> bool:
-    with np.load(a) as x, np.load(b) as y:
-        return sorted(x.files) == sorted(y.files) and all(np.array_equal(x[k], y[k]) for k in x.files)
 
 
 def main() -> int:
@@ -32,19 +26,8 @@ def main() -> int:
         fresh = Path(tmp)
         for name, (coef, _) in fit_fake_models(fresh).items():
             print(f"fitted {name}: {coef.shape[0]} classes x {coef.shape[1]} features")
-        SHIPPED.mkdir(parents=True, exist_ok=True)
-        names = {p.name for p in fresh.glob("*.npz")}
-        for old in SHIPPED.glob("*.npz"):
-            if old.name not in names:
-                old.unlink()
-                print(f"removed {old.relative_to(ROOT)} (fitted on data that has changed)")
-        for name in sorted(names):
-            target = SHIPPED / name
-            if target.exists() and _same(target, fresh / name):
-                print(f"unchanged {target.relative_to(ROOT)}")
-                continue
-            target.write_bytes((fresh / name).read_bytes())
-            print(f"wrote {target.relative_to(ROOT)}")
+        for line in publish(fresh, SHIPPED):
+            print(f"{line} in {SHIPPED.relative_to(ROOT)}")
     return 0
 
 

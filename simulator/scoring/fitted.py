@@ -64,3 +64,29 @@ def cached(
         except OSError:
             pass  # a read-only data dir only costs a refit next time
     return coef, intercept
+
+
+def _same(a: Path, b: Path) -> bool:
+    x, y = _read(a), _read(b)
+    return x is not None and y is not None and all(np.array_equal(i, j) for i, j in zip(x, y, strict=True))
+
+
+def publish(fresh: Path, target: Path) -> list[str]:
+    """Make `target` hold exactly the weights files fitted into `fresh` (the refresh scripts): files fitted on data
+    that has changed are removed, and a file whose weights are unchanged is left as it is, so git shows no change.
+    Returns what was done, a line each."""
+    target.mkdir(parents=True, exist_ok=True)
+    names = {p.name for p in fresh.glob("*.npz")}
+    done = [
+        f"removed {old.name} (fitted on data that has changed)" for old in target.glob("*.npz") if old.name not in names
+    ]
+    for old in target.glob("*.npz"):
+        if old.name not in names:
+            old.unlink()
+    for name in sorted(names):
+        if (target / name).exists() and _same(target / name, fresh / name):
+            done.append(f"unchanged {name}")
+            continue
+        (target / name).write_bytes((fresh / name).read_bytes())
+        done.append(f"wrote {name}")
+    return done
