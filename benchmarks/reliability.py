@@ -369,6 +369,7 @@ def main() -> None:
         bad = subprocess.run(
             [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests/test_bad_input_properties.py"],
             cwd=ROOT,
+            env={**os.environ, "MOCKSIM_TEST_HYPOTHESIS": "wide"},  # every input, wider than `make test` replays
             capture_output=True,
             text=True,
             check=False,

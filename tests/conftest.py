@@ -23,9 +23,11 @@ from simulator.settings import PROJECT_ROOT, Settings
 from .fitted_models import SHIPPED
 
 # Property-based tests: "full" (the default, what `make test` and CI run) replays every fixed input a test declares;
-# "fast" (`make test-fast`, MOCKSIM_TEST_HYPOTHESIS=fast) caps each property test at a handful of the same inputs.
+# "fast" (`make test-fast`, MOCKSIM_TEST_HYPOTHESIS=fast) caps each property test at a handful of the same inputs;
+# "wide" (benchmarks/reliability.py) replays more where a test names a wider count.
 settings.register_profile("full")
 settings.register_profile("fast", max_examples=40)
+settings.register_profile("wide")  # benchmarks/reliability.py: the property tests' wider replays
 settings.load_profile(os.environ.get("MOCKSIM_TEST_HYPOTHESIS", "full"))
 
 # The longest test files, longest first (`--durations` on 2 cores): `make test` runs files side by side and starts

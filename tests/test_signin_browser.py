@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +18,8 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from simulator import runtime, settings
+from simulator.cli import main
 from simulator.runtime import Runtime
 from simulator.settings import PROJECT_ROOT, Settings
 from simulator.ui.signin_middleware import LINK_COOKIE
@@ -35,14 +35,18 @@ ADA_SAYS = "I would shard the ledger by account id and keep a Kestrel outbox for
 BOB_SAYS = "I would put an Osprey cache tier in front of PostgreSQL for the catalogue reads."
 
 
-def _seed(home: Path, owner: str, answer: str) -> str:
-    """A finished one-question session for `owner`, saved through the CLI; returns its id."""
+def _seed(home: Path, owner: str, answer: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A finished one-question session for `owner`, saved through the CLI (in this process); returns its id."""
     answers = home.parent / f"{owner}.txt"
     answers.write_text(f"{answer}\n---\n/end\n")
-    env = {**os.environ, "MOCKSIM_HOME": str(home), "MOCKSIM_EMBEDDER": "fake", "MOCKSIM_PROFILE": owner}
-    mocksim = str(Path(sys.executable).parent / "mocksim")
-    cmd = [mocksim, "practice", "--round", "technical", "--questions", "1", "--answers-file", str(answers)]
-    subprocess.run(cmd, env=env, check=True, capture_output=True, timeout=600)
+    with monkeypatch.context() as m:
+        for name, value in {"MOCKSIM_HOME": str(home), "MOCKSIM_EMBEDDER": "fake", "MOCKSIM_PROFILE": owner}.items():
+            m.setenv(name, value)
+        settings.get_settings.cache_clear()
+        m.setattr(runtime, "_default", None)
+        code = main(["practice", "--round", "technical", "--questions", "1", "--answers-file", str(answers)])
+        settings.get_settings.cache_clear()
+    assert code == 0
     store = Runtime(Settings(home=home, resources=PROJECT_ROOT, embedder="fake")).store
     (session,) = store.list_sessions(owner)
     return session.id
@@ -100,12 +104,14 @@ def _served(tmp_path: Path, home: Path) -> Iterator[tuple[Provider, str, Any]]:
             browser.close()
 
 
-def test_sign_in_scopes_sessions_and_sign_out_returns_to_the_prompt(tmp_path: Path) -> None:
+def test_sign_in_scopes_sessions_and_sign_out_returns_to_the_prompt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from playwright.sync_api import expect
 
     home = tmp_path / "home"
-    ada_sid = _seed(home, "ada@example.com", ADA_SAYS)
-    bob_sid = _seed(home, "bob@example.com", BOB_SAYS)
+    ada_sid = _seed(home, "ada@example.com", ADA_SAYS, monkeypatch)
+    bob_sid = _seed(home, "bob@example.com", BOB_SAYS, monkeypatch)
     with _served(tmp_path, home) as (idp, url, page):
         # signed out: the prompt and nothing else, on every page and for any session link
         for path in ("/", "/review", f"/?session={ada_sid}"):
@@ -152,11 +158,13 @@ def _press_sign_in(page: Any) -> None:
     expect(page.get_by_text("Signed in as").or_(page.get_by_test_id("stAlertContentError"))).to_be_visible()
 
 
-def test_sign_in_returns_to_the_link_opened_and_says_why_it_failed(tmp_path: Path) -> None:
+def test_sign_in_returns_to_the_link_opened_and_says_why_it_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from playwright.sync_api import expect
 
     home = tmp_path / "home"
-    ada_sid = _seed(home, "ada@example.com", ADA_SAYS)
+    ada_sid = _seed(home, "ada@example.com", ADA_SAYS, monkeypatch)
     with _served(tmp_path, home) as (idp, url, page):
         # the carried link is only ever a page of this app: a foreign Referer is not kept, a forged cookie not followed
         with httpx.Client(base_url=url, trust_env=False) as http:
