@@ -8,13 +8,13 @@ identity (its model and version), so a changed text or model is embedded afresh 
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from simulator.embeddings import Embedder
+from simulator.scoring.fitted import write_npz
 
 Progress = Callable[[int, int], None]
 
@@ -43,17 +43,9 @@ class VectorCache:
             return {}
 
     def _write(self, found: dict[str, np.ndarray]) -> None:
-        if self.path is None:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            part = self.path.with_name(f"{self.path.stem}.{os.getpid()}.part.npz")
-            keys = np.array(list(found), dtype=np.str_)
+        if self.path is not None:
             rows = np.stack(list(found.values())) if found else np.zeros((0, self.embedder.dim), np.float32)
-            np.savez(part, keys=keys, vectors=rows)
-            os.replace(part, self.path)  # whole or absent: processes sharing the cache never read half a file
-        except OSError:
-            pass  # a read-only cache only costs embedding again next time
+            write_npz(self.path, keys=np.array(list(found), dtype=np.str_), vectors=rows)
 
     def vectors(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """One unit vector per text, embedding only those not cached; the cache then holds exactly these texts."""

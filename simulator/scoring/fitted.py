@@ -56,14 +56,20 @@ def cached(
         path.unlink(missing_ok=True)
     coef, intercept = fit()
     if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            part = path.with_name(f"{path.stem}.{os.getpid()}.part.npz")
-            np.savez(part, coef=coef, intercept=intercept)
-            os.replace(part, path)  # whole or absent: processes sharing the cache never read half a file
-        except OSError:
-            pass  # a read-only data dir only costs a refit next time
+        write_npz(path, coef=coef, intercept=intercept)
     return coef, intercept
+
+
+def write_npz(path: Path, **arrays: np.ndarray) -> None:
+    """Write `arrays` to `path` whole or not at all (processes sharing a cache never read half a file); a read-only
+    folder is not an error, it only costs the work again next time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = path.with_name(f"{path.stem}.{os.getpid()}.part.npz")
+        np.savez(part, **arrays)  # type: ignore[arg-type]
+        os.replace(part, path)
+    except OSError:
+        pass
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -77,12 +83,11 @@ def publish(fresh: Path, target: Path) -> list[str]:
     Returns what was done, a line each."""
     target.mkdir(parents=True, exist_ok=True)
     names = {p.name for p in fresh.glob("*.npz")}
-    done = [
-        f"removed {old.name} (fitted on data that has changed)" for old in target.glob("*.npz") if old.name not in names
-    ]
+    done = []
     for old in target.glob("*.npz"):
         if old.name not in names:
             old.unlink()
+            done.append(f"removed {old.name} (fitted on data that has changed)")
     for name in sorted(names):
         if (target / name).exists() and _same(target / name, fresh / name):
             done.append(f"unchanged {name}")
